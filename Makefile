@@ -1,0 +1,47 @@
+# foerdergraph — every target installs what it needs into .venv first.
+# Override the interpreter with `make PYTHON=python3.12 …`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install serve build test lint eval bench lock clean
+
+# The stamp is newer than the lock file only when the lock is installed as it is.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed ## make .venv/bin/foerdergraph
+
+build: install ## build the graph, validate, reason, write the store and the dumps
+	$(BIN)/foerdergraph build
+
+serve: install ## build when no build exists, then serve on $(HOST):$(PORT)
+	test -e build/current/manifest.json || $(BIN)/foerdergraph build
+	$(BIN)/foerdergraph serve --host $(HOST) --port $(PORT)
+
+test: install ## lint and run the whole test suite
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+eval: install ## score the extractor on the devset and the seeds
+	$(BIN)/foerdergraph eval
+
+bench: install ## timing goals; prints a table for the README
+	$(BIN)/python -m benchmarks
+
+# Regenerate the pinned lock (needs network to PyPI); commit the result.
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache
