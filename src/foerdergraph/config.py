@@ -1,0 +1,101 @@
+"""All configuration in one place.
+
+Every setting has a documented default and can be overridden by an environment variable, so the
+CLI, the server and the tests read the same values. See README.md, "Configuration".
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_BASE_IRI = "https://w3id.org/foerdergraph/"
+"""Base namespace of every IRI the build mints (FOERDERGRAPH_BASE)."""
+
+ONTOLOGY_NS = "https://w3id.org/foerdergraph/ontology#"
+"""The ontology's term namespace; fixed, independent of the data base IRI."""
+
+ROLE_NS = "https://w3id.org/foerdergraph/role/"
+"""Namespace of the SKOS role concepts; fixed like the ontology."""
+
+
+def _find_home() -> Path:
+    """The project folder: FOERDERGRAPH_HOME, else the nearest parent of the working directory
+    or of this package that holds ontology/foerdergraph.ttl (the editable install's checkout)."""
+    if env := os.environ.get("FOERDERGRAPH_HOME"):
+        return Path(env).resolve()
+    for start in (Path.cwd(), Path(__file__).resolve()):
+        for folder in (start, *start.parents):
+            if (folder / "ontology" / "foerdergraph.ttl").is_file():
+                return folder
+    return Path.cwd()
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and knobs of one foerdergraph installation."""
+
+    home: Path = field(default_factory=_find_home)
+    base_iri: str = field(
+        default_factory=lambda: os.environ.get("FOERDERGRAPH_BASE", DEFAULT_BASE_IRI)
+    )
+    build_dir_override: Path | None = field(
+        default_factory=lambda: (
+            Path(p) if (p := os.environ.get("FOERDERGRAPH_BUILD_DIR")) else None
+        )
+    )
+    query_timeout_s: float = field(
+        default_factory=lambda: _env_float("FOERDERGRAPH_QUERY_TIMEOUT", 10.0)
+    )
+    max_result_rows: int = field(
+        default_factory=lambda: _env_int("FOERDERGRAPH_MAX_ROWS", 100_000)
+    )
+    max_body_bytes: int = field(
+        default_factory=lambda: _env_int("FOERDERGRAPH_MAX_BODY", 1_000_000)
+    )
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            object.__setattr__(self, "base_iri", self.base_iri + "/")
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.home / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.home / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.home / "queries"
+
+    @property
+    def build_dir(self) -> Path:
+        """Where builds go: releases/<id>/ plus the `current` link to the last good one."""
+        return self.build_dir_override or self.home / "build"
+
+    @property
+    def current_build(self) -> Path:
+        return self.build_dir / "current"
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some settings changed (tests, CLI options)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings() -> Settings:
+    return Settings()
