@@ -63,6 +63,16 @@ class Settings:
         default_factory=lambda: _env_int("FOERDERGRAPH_MAX_BODY", 1_000_000)
     )
 
+    query_workers: int = field(
+        default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_WORKERS", 0)
+    )
+    """Query worker processes of `foerdergraph serve`; 0 = one per CPU, at least 2."""
+    public_url: str | None = field(
+        default_factory=lambda: os.environ.get("FOERDERGRAPH_PUBLIC_URL") or None
+    )
+    """Where `foerdergraph serve` is reachable (e.g. https://graph.example.org/); the served
+    base that `base_iri` maps to. None = the URL each request arrived at. See docs/serving.md."""
+
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             object.__setattr__(self, "base_iri", self.base_iri + "/")

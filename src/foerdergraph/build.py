@@ -1,0 +1,162 @@
+"""The build: data/ → named graphs → SHACL validation → OWL-RL closure → store, dumps, VoID.
+
+Everything is written into a staging folder first; only a complete, valid build is moved into
+`build/releases/<content-hash>` and the `build/current` link switched to it in one atomic rename.
+A failed build therefore leaves the last good graph, store and dumps untouched, and a running
+server never sees a half-written build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from foerdergraph import __version__
+from foerdergraph.config import Settings
+from foerdergraph.describe import GraphInfo, build_time, class_partitions, void_quads
+from foerdergraph.errors import BuildError, InputError
+from foerdergraph.export import write_dumps
+from foerdergraph.ingest.dataset import GraphPart, Inputs, load_inputs
+from foerdergraph.iri import graph_iri
+from foerdergraph.reason import materialise
+from foerdergraph.store import fill_store, store_path
+from foerdergraph.validate import ValidationReport, load_shapes, validate
+from foerdergraph.vocab import PREFIXES
+
+KEEP_RELEASES = 3
+"""How many older releases stay beside the current one (for a quick manual rollback)."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    manifest: dict[str, object]
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: str = ""
+
+
+@contextmanager
+def _step(name: str, timings: dict[str, float], progress: Progress) -> Iterator[None]:
+    progress(f"{name} …")
+    started = time.perf_counter()
+    yield
+    timings[name] = round(time.perf_counter() - started, 3)
+    progress(f"{name}: {timings[name]:.2f} s")
+
+
+def prefixes(base: str) -> dict[str, str]:
+    return {**{k: str(v) for k, v in PREFIXES.items()}, "fgd": base + "id/"}
+
+
+def check_inputs(settings: Settings) -> tuple[Inputs, ValidationReport]:
+    """Load and validate without writing anything (`foerdergraph validate`)."""
+    try:
+        inputs = load_inputs(settings)
+    except InputError as exc:
+        raise BuildError(f"invalid input ({len(exc.problems)} problems):\n{exc}") from exc
+    report = validate(inputs.dataset(settings.base_iri), shapes=load_shapes(settings.shapes_dir),
+                      ontology=inputs.ontology)
+    return inputs, report
+
+
+def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildResult:
+    """Run the whole pipeline; raise BuildError (with a readable report) and write nothing
+    visible when anything is wrong."""
+    timings: dict[str, float] = {}
+    with _step("load and validate", timings, progress):
+        inputs, report = check_inputs(settings)
+    if not report.conforms:
+        raise BuildError(f"SHACL validation failed:\n{report.text()}")
+    with _step("reason (OWL 2 RL)", timings, progress):
+        data = [p.graph for p in inputs.parts if p.kind != "ontology"]
+        inferred = materialise(inputs.ontology, data, settings.base_iri)
+        parts = [*inputs.parts,
+                 GraphPart(graph_iri("inferred", base=settings.base_iri), "inferred", inferred)]
+    releases = settings.build_dir / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = releases / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        with _step("store and dumps", timings, progress):
+            manifest = _write_release(staging, parts, settings)
+        final = _publish(staging, releases, settings, manifest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _prune(releases, keep=final)
+    return BuildResult(final, manifest, timings, "" if report.conforms else report.text())
+
+
+def _write_release(staging: Path, parts: list[GraphPart], settings: Settings) -> dict[str, object]:
+    base = settings.base_iri
+    dataset = ox.Store()
+    fill_store(dataset, ((p.iri, p.graph) for p in parts))
+    dumps = write_dumps(dataset, staging / "dumps", prefixes(base))
+    graphs = [GraphInfo(str(p.iri), p.kind, _count(dataset, str(p.iri)), p.document)
+              for p in parts]
+    void_graph = ox.NamedNode(str(graph_iri("void", base=base)))
+    void = void_quads(base, graphs, dumps, class_partitions(dataset), len(dataset),
+                      build_time(settings.home))
+    void_store = ox.Store()
+    void_store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in void)
+    void_bytes = void_store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                                 prefixes=prefixes(base))
+    (staging / "void.ttl").write_bytes(void_bytes)
+    (staging / "dumps" / "void.ttl").write_bytes(void_bytes)
+    disk = ox.Store(str(store_path(staging)))
+    disk.bulk_extend(dataset)
+    disk.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, void_graph) for t in void)
+    disk.flush()
+    del disk
+    manifest: dict[str, object] = {
+        "build_id": hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16],
+        "foerdergraph_version": __version__,
+        "base_iri": base,
+        "triples": len(dataset),
+        "graphs": [
+            {"iri": g.iri, "kind": g.kind, "triples": g.triples,
+             **({"document": g.document} if g.document else {})}
+            for g in graphs
+        ],
+        "dumps": [d.as_dict() for d in dumps],
+    }
+    (staging / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _count(dataset: ox.Store, graph: str) -> int:
+    return sum(1 for _ in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def _publish(staging: Path, releases: Path, settings: Settings,
+             manifest: dict[str, object]) -> Path:
+    """Move the staged build into place and switch `current` to it atomically."""
+    final = releases / str(manifest["build_id"])
+    if not final.exists():  # an existing release of the same id has byte-identical dumps
+        staging.rename(final)
+    link = settings.current_build
+    tmp_link = link.with_name(f".current-{os.getpid()}")
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(final.relative_to(link.parent))
+    os.replace(tmp_link, link)
+    return final
+
+
+def _prune(releases: Path, keep: Path) -> None:
+    """Delete all but the newest few releases (never the current one)."""
+    others = sorted((p for p in releases.iterdir() if p.is_dir() and p != keep
+                     and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime)
+    for old in others[: max(0, len(others) - KEEP_RELEASES)]:
+        shutil.rmtree(old, ignore_errors=True)

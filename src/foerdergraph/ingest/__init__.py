@@ -1,0 +1,1 @@
+"""Ingest: turn the data/ folder (sources, registry, curated facts, imports) into RDF graphs."""

@@ -1,0 +1,164 @@
+"""Everything in data/ as named graphs: the input of validation, reasoning and the store.
+
+Graph layout (see docs/model.md): ontology, reference, entities, one graph per source document
+(curated facts) or per draft (machine-extracted facts, flagged), and one per imported list.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+from foerdergraph.config import Settings
+from foerdergraph.errors import InputError, InputProblem
+from foerdergraph.ingest.curated import facts_triples, read_facts_file
+from foerdergraph.ingest.registry import (
+    Registry,
+    check_references,
+    entity_triples,
+    load_registry_file,
+)
+from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
+from foerdergraph.ingest.yamlfile import read_mapping
+from foerdergraph.iri import graph_iri
+from foerdergraph.ontology import OntologyIndex, load_ontology
+from foerdergraph.vocab import FG, SD, bind_prefixes
+
+
+@dataclass
+class GraphPart:
+    """One named graph of the build, with what it is and where it came from."""
+
+    iri: URIRef
+    kind: str  # ontology | reference | entities | document | extracted | import
+    graph: Graph
+    document: str | None = None
+    sources: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Inputs:
+    """The whole input of one build."""
+
+    ontology: Graph
+    parts: list[GraphPart]
+
+    def dataset(self, base: str) -> Dataset:
+        """All parts as one rdflib Dataset (the union is what SHACL and the reasoner see)."""
+        dataset = Dataset()
+        bind_prefixes(dataset, base)
+        for part in self.parts:
+            target = dataset.graph(part.iri)
+            for triple in part.graph:
+                target.add(triple)
+        return dataset
+
+
+def _new_graph(iri: URIRef, base: str) -> Graph:
+    graph = Graph(identifier=iri)
+    bind_prefixes(graph, base)
+    return graph
+
+
+def _provenance(graph: Graph, title: str, meta: dict[str, object] | None = None) -> None:
+    """Describe the named graph inside itself: what it is and where it comes from."""
+    name = URIRef(str(graph.identifier))
+    graph.add((name, RDF.type, SD.Graph))
+    graph.add((name, DCTERMS.title, Literal(title, lang="en")))
+    for key, prop in (("source", DCTERMS.source), ("publisher", DCTERMS.publisher),
+                      ("date", DCTERMS.date), ("note", RDFS.comment), ("title", RDFS.label),
+                      ("license", DCTERMS.license)):
+        if meta and meta.get(key):
+            graph.add((name, prop, Literal(str(meta[key]))))
+
+
+def load_inputs(settings: Settings) -> Inputs:
+    """Read ontology and data/ into named graphs; InputError lists every problem found."""
+    base = settings.base_iri
+    ontology_graph = load_ontology(settings.ontology_dir)
+    ontology = OntologyIndex(ontology_graph)
+    data = settings.data_dir
+    registry = Registry()
+    problems: list[InputProblem] = []
+    parts: list[GraphPart] = [GraphPart(graph_iri("ontology", base=base), "ontology",
+                                        ontology_graph, sources=[settings.ontology_dir])]
+    registry_files = [("reference", p) for p in sorted((data / "reference").glob("*.yaml"))]
+    registry_files.append(("entities", data / "entities.yaml"))
+    loaded = []
+    for kind, path in registry_files:
+        if not path.is_file():
+            continue
+        try:
+            entities = load_registry_file(path, ontology, registry)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.append((kind, path, entities))
+    for kind, path, entities in loaded:
+        problems.extend(check_references(entities, registry))
+        iri = graph_iri(kind if kind == "entities" else f"{kind}/{path.stem}", base=base)
+        graph = _new_graph(iri, base)
+        _provenance(graph, f"foerdergraph {kind}: {path.name}",
+                    read_mapping(path).get("provenance"))
+        if not problems:
+            for entity in entities:
+                for triple in entity_triples(entity, registry, ontology, base):
+                    graph.add(triple)
+        parts.append(GraphPart(iri, kind, graph, sources=[path]))
+    try:
+        documents = load_sources(data / "sources")
+    except InputError as exc:
+        raise InputError(problems + exc.problems) from exc
+    for doc in documents:
+        part, doc_problems = _document_part(doc, data, registry, ontology, base)
+        problems.extend(doc_problems)
+        if part is not None:
+            parts.append(part)
+    parts.extend(_import_parts(data / "imports", problems))
+    if problems:
+        raise InputError(problems)
+    return Inputs(ontology_graph, parts)
+
+
+def _document_part(doc: SourceDocument, data: Path, registry: Registry, ontology: OntologyIndex,
+                   base: str) -> tuple[GraphPart | None, list[InputProblem]]:
+    facts_path = data / "facts" / f"{doc.id}.yaml"
+    try:
+        facts_file = read_facts_file(facts_path, ontology) if facts_path.is_file() else None
+        kind = "extracted" if facts_file and facts_file.is_draft else "document"
+        iri = graph_iri(kind, doc.id, base=base)
+        graph = _new_graph(iri, base)
+        for triple in document_triples(doc, base):
+            graph.add(triple)
+        if facts_file is not None:
+            for triple in facts_triples(facts_file, doc, registry, ontology, base):
+                graph.add(triple)
+    except InputError as exc:
+        return None, exc.problems
+    name = URIRef(str(iri))
+    graph.add((name, RDF.type, SD.Graph))
+    graph.add((name, PROV.wasDerivedFrom, doc.iri(base)))
+    graph.add((name, FG.curationStatus, Literal(facts_file.status if facts_file else "none")))
+    sources = [doc.text_path, doc.meta_path] + ([facts_path] if facts_file else [])
+    return GraphPart(iri, kind, graph, document=doc.id, sources=sources), []
+
+
+def _import_parts(imports_dir: Path, problems: list[InputProblem]) -> list[GraphPart]:
+    """Imported lists (`foerdergraph import`) are stored as gzipped TriG, one graph each."""
+    parts = []
+    for path in sorted(imports_dir.glob("*.trig.gz")):
+        dataset = Dataset()
+        try:
+            with gzip.open(path, "rb") as handle:
+                dataset.parse(handle, format="trig")
+        except Exception as exc:  # rdflib raises many parser exception types
+            problems.append(InputProblem(path, "", f"cannot parse TriG: {exc}"))
+            continue
+        for graph in dataset.graphs():
+            if len(graph) and isinstance(graph.identifier, URIRef):
+                parts.append(GraphPart(graph.identifier, "import", graph, sources=[path]))
+    return parts

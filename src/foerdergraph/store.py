@@ -1,0 +1,64 @@
+"""The store: the built graph in pyoxigraph, the engine every query runs on.
+
+rdflib stays the modelling, validation and reasoning API; queries and dumps run on Oxigraph,
+which loads and answers an order of magnitude faster (see ../shared/NOTES.md). Terms cross over
+here and only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+
+from foerdergraph.config import Settings
+
+RdfTerm = URIRef | BNode | Literal
+
+
+def to_oxigraph(term: RdfTerm) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with deterministic blank-node labels (only graphs that have blank nodes pay)."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    return to_canonical_graph(graph)
+
+
+def quads_of(graph: Graph, name: URIRef) -> Iterable[ox.Quad]:
+    """The graph's triples as quads in the named graph `name`."""
+    graph_name = ox.NamedNode(str(name))
+    for s, p, o in canonical(graph):
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)  # type: ignore[arg-type]
+
+
+def fill_store(store: ox.Store, graphs: Iterable[tuple[URIRef, Graph]]) -> None:
+    """Bulk-load named graphs into a store."""
+    for name, graph in graphs:
+        store.bulk_extend(quads_of(graph, name))
+
+
+def store_path(build_dir: Path) -> Path:
+    return build_dir / "store"
+
+
+def open_store(settings: Settings) -> ox.Store:
+    """The last good build's store, read-only (several processes may open it at once)."""
+    path = store_path(settings.current_build)
+    if not path.is_dir():
+        raise FileNotFoundError(f"no build at {settings.current_build}; run `foerdergraph build`")
+    return ox.Store.read_only(str(path))
