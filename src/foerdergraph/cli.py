@@ -21,6 +21,8 @@ EXIT_MISSING = 3
 
 COMMAND_MODULES: tuple[str, ...] = (
     "foerdergraph.commands",
+    "foerdergraph.ingest.eu_lists_commands",
+    "foerdergraph.serve.commands",
 )
 """Modules whose `register(subparsers)` adds sub-commands, in the order --help lists them."""
 
@@ -45,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `foerdergraph query … | head`
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,0 +1,178 @@
+"""The EU beneficiary-list import on small fixtures of each format plus one real list."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF
+
+from foerdergraph.cli import main
+from foerdergraph.config import Settings
+from foerdergraph.ingest.amounts import AmountError, parse_amount
+from foerdergraph.ingest.beneficiaries import Resolver, Veto, merge_rule
+from foerdergraph.ingest.eu_import import StrictError, run_import
+from foerdergraph.ingest.eu_lists import FormatError, parse_list
+from foerdergraph.vocab import FG, ROLE
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "eu_lists"
+REAL = ROOT.parent / "shared" / "data" / "eu-beneficiary-lists-nrw"
+BASE = "https://w3id.org/foerdergraph/"
+
+REGISTRY = """
+organisation:
+  projekttraeger-etn-juelich:
+    class: ProjectSponsor
+    label: Projektträger ETN Jülich
+call:
+  regio-nrw-call-2014:
+    class: FundingCall
+    label: Projektaufruf Regio.NRW 2014
+place:
+  land-nrw:
+    class: FederalState
+    label: Nordrhein-Westfalen
+    ags: "05"
+"""
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    (tmp_path / "data" / "curation").mkdir(parents=True)
+    (tmp_path / "data" / "entities.yaml").write_text(REGISTRY, encoding="utf-8")
+    return Settings(home=tmp_path, base_iri=BASE)
+
+
+def load(path: Path) -> Dataset:
+    ds = Dataset(default_union=True)
+    with gzip.open(path, "rb") as handle:
+        ds.parse(handle, format="trig")
+    return ds
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "value"),
+    [("€ 833851.95", ".", "833851.95"), ("48.219", ",", "48219"), ("172.306 €", ",", "172306"),
+     ("1.387.266", ",", "1387266"), ("0", ",", "0"), ("1.234,56", ",", "1234.56")],
+)
+def test_amount_forms(text: str, mark: str, value: str) -> None:
+    assert parse_amount(text, decimal_mark=mark) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["", "n/a", "12,3,4", "-5", "12.34"])
+def test_bad_amounts(text: str) -> None:
+    with pytest.raises(AmountError):
+        parse_amount(text)
+
+
+def test_detection_names_expected_columns() -> None:
+    with pytest.raises(FormatError) as err:
+        parse_list(FIXTURES / "unknown.csv")
+    message = str(err.value)
+    assert "Found: Betrag, Name" in message
+    for column in ("Gebietskennziffer", "allocated_public_funding", "Sitz des Begünstigten"):
+        assert column in message
+
+
+@pytest.mark.parametrize(("path", "fmt", "rows", "bad"), [
+    ("erdf14/list.json", "erdf-2014-2020", 3, [3]),
+    ("erdf07/list.json", "erdf-2007-2013", 9, [8, 9]),
+    ("esf07/list.csv", "esf-2007-2013", 3, []),
+])
+def test_each_format(path: str, fmt: str, rows: int, bad: list[int]) -> None:
+    parsed = parse_list(FIXTURES / path)
+    assert parsed.format.name == fmt
+    assert parsed.rows_read == rows
+    assert [r.row for r in parsed.rejections] == bad
+
+
+def test_competitions_and_split_repair() -> None:
+    ops = {op.row: op for op in parse_list(FIXTURES / "erdf07" / "list.json").operations}
+    assert ops[1].competition == "Hightech.NRW"
+    assert ops[5].competition == "Kinodigitalisierung" and ops[5].beneficiary == "Kino GmbH"
+    assert ops[5].repair
+
+
+def test_merge_rules_and_vetoes() -> None:
+    assert merge_rule("RWTH Aachen", "RWTH  Aachen") == "whitespace-case"
+    assert merge_rule("Forschungszentrum Jülich GmbH", "Forschungszentrum Jülich") == "legal-form"
+    names = {"Access e.V.": 2, "Access e. V.": 1}
+    merged = Resolver().resolve(names)  # type: ignore[arg-type]
+    assert merged["Access e.V."] is merged["Access e. V."]
+    vetoed = Resolver(vetoes=[Veto(("Access e.V.", "Access e. V."))]).resolve(names)  # type: ignore[arg-type]
+    assert vetoed["Access e.V."] is not vetoed["Access e. V."]
+    assert vetoed["Access e.V."].key != vetoed["Access e. V."].key
+
+
+def test_import_graph_provenance_and_merges(settings: Settings) -> None:
+    result = run_import(FIXTURES / "erdf07" / "list.json", settings, name="fixture-erdf07")
+    assert (result.rows_read, result.imported) == (9, 7)
+    assert [r["row"] for r in result.rejected] == [8, 9]
+    ds = load(result.trig_path)  # type: ignore[arg-type]
+    # one IRI for the RWTH and the line-broken Westfälische Hochschule
+    recipients = set(ds.objects(None, FG.grantRecipient))
+    assert len(recipients) == 3
+    # every grant and project carries a row record of this dataset
+    for cls in (FG.Grant, FG.Project, FG.Participation):
+        for node in ds.subjects(RDF.type, cls):
+            records = list(ds.objects(node, FG.evidence))
+            assert records, node
+            for record in records:
+                assert (record, RDF.type, FG.DataRecord) in ds
+                assert next(ds.objects(record, FG.row)).toPython() >= 1
+    # participation in competitions, like document facts
+    comps = {o for p in ds.subjects(FG.role, ROLE.beneficiary)
+             for o in ds.objects(p, FG.participationIn)}
+    assert len(comps) == 3
+    report = json.loads(result.report_path.read_text())  # type: ignore[union-attr]
+    assert report["rejected"][0]["row"] == 8 and "amount" in report["rejected"][0]["reason"]
+    assert any(m["merged"][0]["rule"] == "whitespace-case" for m in report["entities_merged"])
+
+
+def test_reimport_is_byte_identical(settings: Settings) -> None:
+    first = run_import(FIXTURES / "esf07" / "list.csv", settings).trig_path.read_bytes()  # type: ignore[union-attr]
+    second = run_import(FIXTURES / "esf07" / "list.csv", settings).trig_path.read_bytes()  # type: ignore[union-attr]
+    assert first == second
+
+
+def test_same_beneficiary_across_lists(settings: Settings) -> None:
+    a = load(run_import(FIXTURES / "erdf07" / "list.json", settings).trig_path)  # type: ignore[arg-type]
+    b = load(run_import(FIXTURES / "esf07" / "list.csv", settings).trig_path)  # type: ignore[arg-type]
+    assert set(a.objects(None, FG.grantRecipient)) & set(b.objects(None, FG.grantRecipient))
+
+
+def test_registry_links_and_administration(settings: Settings) -> None:
+    result = run_import(FIXTURES / "erdf14" / "list.json", settings, name="fixture-erdf14")
+    ds = load(result.trig_path)  # type: ignore[arg-type]
+    call = URIRef(BASE + "id/call/regio-nrw-call-2014")
+    assert any(ds.subjects(FG.administers, call))
+    land = URIRef(BASE + "id/place/land-nrw")
+    assert any(ds.subjects(FG.locatedIn, land))
+    assert (None, FG.amount, Literal(Decimal("833851.95"))) in ds
+
+
+def test_strict_writes_nothing(settings: Settings) -> None:
+    with pytest.raises(StrictError):
+        run_import(FIXTURES / "erdf07" / "list.json", settings, strict=True)
+    assert not (settings.data_dir / "imports").exists()
+
+
+def test_cli_exit_codes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOERDERGRAPH_HOME", str(settings.home))
+    assert main(["import", str(FIXTURES / "unknown.csv")]) == 1
+    assert main(["import", str(FIXTURES / "missing.json")]) == 3
+    assert main(["import", "--strict", str(FIXTURES / "erdf07" / "list.json")]) == 1
+    assert main(["import", str(FIXTURES / "esf07" / "list.csv")]) == 0
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared is not beside the project")
+def test_real_erdf_2014_list(settings: Settings) -> None:
+    result = run_import(REAL / "erdf-2014-2020" / "ERDF_NRW_2014-2020.json", settings)
+    assert (result.rows_read, result.imported, result.rejected) == (160, 160, [])
+    ds = load(result.trig_path)  # type: ignore[arg-type]
+    assert len(set(ds.subjects(RDF.type, FG.Grant))) == 160
