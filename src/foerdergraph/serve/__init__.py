@@ -1,0 +1,1 @@
+"""HTTP serving of the foerdergraph build: SPARQL endpoint, linked data, dumps, web UI."""

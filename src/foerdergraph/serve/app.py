@@ -1,0 +1,472 @@
+"""The FastAPI application: routes, middleware and the lifetime of the worker pool.
+
+Route handlers stay thin: protocol parsing lives in `sparql.py`, query work in `workers.py`
+(user SPARQL, killable processes) or, for the bounded lookups behind pages, in a thread with the
+web process's own read-only store handle. No handler ever calls the store on the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from foerdergraph.config import Settings
+from foerdergraph.serve import linked_data, negotiation, results
+from foerdergraph.serve.canned import CannedQueries
+from foerdergraph.serve.limits import BodySizeLimit
+from foerdergraph.serve.ontology_doc import ontology_view
+from foerdergraph.serve.pages import Pages
+from foerdergraph.serve.release import Release, open_release
+from foerdergraph.serve.search import search_labels
+from foerdergraph.serve.sparql import ProtocolError, read_request, service_description
+from foerdergraph.serve.workers import (
+    TRUNCATED_HEADER,
+    QueryRequest,
+    QueryResponse,
+    WorkerPool,
+    default_pool_size,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+STATIC_DIR = Path(__file__).parent / "static"
+HTML = "text/html"
+EXTENSIONS = {f".{name}": name for name in results.GRAPH_FORMATS} | {".html": "html"}
+
+
+def _rdf_offers() -> list[str]:
+    return [HTML, *results.offers(results.GRAPH_FORMATS)]
+
+
+def _vary(response: Response) -> Response:
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def to_response(answer: QueryResponse) -> Response:
+    return Response(
+        answer.body, status_code=answer.status, media_type=answer.media_type, headers=answer.headers
+    )
+
+
+def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
+    """Build the app for the last build in `settings.current_build` (or the given release)."""
+    release = release or open_release(settings.current_build)
+    pool = WorkerPool(
+        release.store_path,
+        settings.query_workers or default_pool_size(),
+        settings.query_timeout_s,
+        settings.max_result_rows,
+        settings.base_iri,
+    )
+    pages = Pages(settings.base_iri, settings.public_url, release.build_id)
+    canned = CannedQueries.load(settings.queries_dir)
+    store = release.store
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        log.info(
+            "serving build %s from %s with %d query workers",
+            release.build_id,
+            release.path,
+            pool.size,
+        )
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="foerdergraph",
+        description="SPARQL endpoint, linked data and dumps of the foerdergraph knowledge graph.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.pool = pool
+    app.state.release = release
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=[TRUNCATED_HEADER, "Content-Location"],
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    async def lookup(func: Callable[..., T], *args: Any) -> T:
+        """Run a bounded store lookup in a thread, off the event loop."""
+        return await run_in_threadpool(func, *args)
+
+    def html_or_text(
+        request: Request, status: int, title: str, message: str, iri: str | None = None
+    ) -> Response:
+        """An error with an HTML body for browsers and plain text for everyone else."""
+        if negotiation.choose(request.headers.get("accept"), [HTML, "text/plain"]) == HTML:
+            return pages.render(
+                request, "error.html", status=status, title=title, message=message, iri=iri
+            )
+        return PlainTextResponse(message, status_code=status)
+
+    # ------------------------------------------------------------------ SPARQL
+
+    @app.api_route("/sparql", methods=["GET", "POST"])
+    async def sparql_endpoint(request: Request) -> Response:
+        try:
+            query = await read_request(request)
+        except ProtocolError as error:
+            return PlainTextResponse(str(error), status_code=error.status)
+        if query is None:
+            return await describe_service(request)
+        return to_response(await pool.run(query))
+
+    async def describe_service(request: Request) -> Response:
+        fmt_name = request.query_params.get("format")
+        accept = request.headers.get("accept")
+        if fmt_name is None and negotiation.choose(accept, _rdf_offers()) == HTML:
+            return _vary(await ui_page(request))
+        chosen = results.lookup(results.GRAPH_FORMATS, fmt_name) if fmt_name else None
+        if chosen is None:
+            media = negotiation.choose(accept, results.offers(results.GRAPH_FORMATS))
+            chosen = results.lookup(results.GRAPH_FORMATS, media) if media else None
+        if chosen is None:
+            return PlainTextResponse(
+                "no acceptable format for the service description", status_code=406
+            )
+        fmt, native = chosen
+        endpoint = pages.root(request) + "sparql"
+        body = results.graph_bytes(service_description(endpoint, release), native, results.PREFIXES)
+        return _vary(Response(body, media_type=fmt.media_type))
+
+    # ------------------------------------------------------------------ UI and API
+
+    async def ui_page(request: Request) -> Response:
+        selected = request.query_params.get("example", "")
+        example = canned.get(selected)
+        prefixes = results.data_prefixes(settings.base_iri)
+        prologue = "".join(
+            f"PREFIX {p}: <{ns}>\n"
+            for p, ns in prefixes.items()
+            if p
+            in (
+                "fg",
+                "role",
+                "fgd",
+                "skos",
+                "rdf",
+                "rdfs",
+                "dcterms",
+                "prov",
+                "org",
+                "schema",
+                "xsd",
+            )
+        )
+        initial = (
+            example.text
+            if example
+            else prologue
+            + "\nSELECT ?s ?label WHERE {\n  ?s skos:prefLabel ?label .\n}\nLIMIT 25\n"
+        )
+        root = pages.root(request)
+        config = {
+            "root": root,
+            "namespaces": [
+                [ns, root + local]
+                for ns, local in linked_data.IriMap(settings.base_iri, "").namespaces()
+            ],
+            "queries": canned.summaries(),
+            "prologue": prologue,
+        }
+        return pages.render(
+            request,
+            "index.html",
+            queries=canned.summaries(),
+            selected=selected,
+            initial_query=initial,
+            config=config,
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def index(request: Request) -> Response:
+        return await ui_page(request)
+
+    @app.get("/api/search")
+    async def api_search(q: str = "", limit: int = 20) -> JSONResponse:
+        """Entities whose skos:prefLabel or skos:altLabel contains `q` (case-insensitive)."""
+        hits = await lookup(search_labels, store, q, max(1, min(limit, 100)))
+        return JSONResponse([hit.as_json() for hit in hits])
+
+    @app.get("/api/queries")
+    async def api_queries() -> JSONResponse:
+        return JSONResponse(canned.summaries())
+
+    @app.get("/queries", include_in_schema=False)
+    async def queries_page(request: Request) -> Response:
+        if (
+            negotiation.choose(request.headers.get("accept"), [HTML, "application/json"])
+            == "application/json"
+        ):
+            return _vary(JSONResponse(canned.summaries()))
+        return _vary(pages.render(request, "queries.html", queries=canned.summaries()))
+
+    @app.api_route("/queries/{name}", methods=["GET", "POST"])
+    async def run_canned(name: str, request: Request) -> Response:
+        """Run a canned query; parameters come from the query string (or a form body) and are
+        bound as RDF terms with pyoxigraph substitutions."""
+        if name.endswith(".rq") and canned.get(name[:-3]):
+            return PlainTextResponse(
+                canned.get(name[:-3]).text, media_type="application/sparql-query"
+            )  # type: ignore[union-attr]
+        query = canned.get(name)
+        if query is None:
+            return html_or_text(
+                request, 404, "Unknown query", f"there is no canned query {name!r}; see /queries"
+            )
+        values = dict(request.query_params)
+        if request.method == "POST":
+            form = (
+                await request.form()
+                if request.headers.get("content-type", "").startswith(
+                    "application/x-www-form-urlencoded"
+                )
+                else {}
+            )
+            values.update({k: str(v) for k, v in form.items()})
+        fmt = values.pop("format", None)
+        try:
+            substitutions = canned.encode_substitutions(query, values)
+        except ValueError as error:
+            return PlainTextResponse(str(error), status_code=400)
+        answer = await pool.run(
+            QueryRequest(
+                query=query.text,
+                accept=request.headers.get("accept"),
+                format=fmt,
+                substitutions=substitutions,
+            )
+        )
+        return _vary(to_response(answer))
+
+    @app.get("/health")
+    async def health() -> JSONResponse:
+        return JSONResponse(
+            {"build_id": release.build_id, "workers": pool.pids, "killed": pool.killed}
+        )
+
+    # ------------------------------------------------------------------ build artefacts
+
+    @app.get("/dumps", include_in_schema=False)
+    @app.get("/dumps/", include_in_schema=False)
+    async def dumps_page(request: Request) -> Response:
+        if (
+            negotiation.choose(request.headers.get("accept"), [HTML, "application/json"])
+            == "application/json"
+        ):
+            return _vary(JSONResponse(release.dump_entries()))
+        return _vary(pages.render(request, "dumps.html", dumps=release.dump_entries()))
+
+    @app.get("/dumps/{file}", include_in_schema=False)
+    async def dump_file(file: str, request: Request) -> Response:
+        listed = {d["file"]: d for d in release.dump_entries()}
+        extra = {"void.ttl": {"media_type": "text/turtle"}}
+        entry = listed.get(file) or extra.get(file)
+        path = release.dumps_dir / file
+        if entry is None or "/" in file or not path.is_file():
+            return html_or_text(
+                request, 404, "No such dump", f"there is no dump {file!r}; see /dumps/"
+            )
+        media = (
+            "application/gzip"
+            if file.endswith(".gz")
+            else entry.get("media_type") or "application/octet-stream"
+        )
+        return FileResponse(path, media_type=media, filename=file)
+
+    def pick_format(request: Request, ext: str | None, allow_html: bool) -> str | None:
+        """Short name of the representation to serve: by extension, `format=`, or Accept."""
+        if ext:
+            name = EXTENSIONS.get(ext)
+            return None if name == "html" and not allow_html else name
+        if fmt := request.query_params.get("format"):
+            if fmt == "html":
+                return "html" if allow_html else None
+            found = results.lookup(results.GRAPH_FORMATS, fmt)
+            return found[0].name if found else None
+        offers = _rdf_offers() if allow_html else results.offers(results.GRAPH_FORMATS)
+        media = negotiation.choose(request.headers.get("accept"), offers)
+        if media == HTML:
+            return "html"
+        found = results.lookup(results.GRAPH_FORMATS, media) if media else None
+        return found[0].name if found else None
+
+    async def rdf_document(
+        request: Request,
+        triples: Callable[[], list[ox.Triple]],
+        ext: str | None,
+        html: Callable[[], Awaitable[Response]] | None,
+        self_path: str,
+    ) -> Response:
+        """Serve a small RDF document by extension, `format=` or Accept; HTML when `html` is
+        given. 200 with Content-Location naming the representation's own URL."""
+        name = pick_format(request, ext, html is not None)
+        if name is None:
+            offers = _rdf_offers() if html else results.offers(results.GRAPH_FORMATS)
+            status = 404 if ext else 406
+            return _vary(
+                PlainTextResponse(
+                    "no such representation; offered: " + ", ".join(offers), status_code=status
+                )
+            )
+        headers = {"Content-Location": f"{pages.root(request)}{self_path}.{name}"}
+        if name == "html" and html is not None:
+            response = await html()
+            response.headers.update(headers)
+            return _vary(response)
+        fmt, native = results.GRAPH_FORMATS[name]
+        data = await lookup(triples)
+        body = results.graph_bytes(data, native, results.data_prefixes(settings.base_iri))
+        return _vary(Response(body, media_type=fmt.media_type, headers=headers))
+
+    @app.get("/void", include_in_schema=False)
+    @app.get("/void.{ext}", include_in_schema=False)
+    async def void(request: Request, ext: str | None = None) -> Response:
+        path = release.dumps_dir / "void.ttl"
+        if not path.is_file():
+            return html_or_text(
+                request, 404, "No dataset description", "this build has no void.ttl"
+            )
+
+        def triples() -> list[ox.Triple]:
+            return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+        return await rdf_document(request, triples, f".{ext}" if ext else None, None, "void")
+
+    @app.get("/ontology", include_in_schema=False)
+    @app.get("/ontology.{ext}", include_in_schema=False)
+    async def ontology(request: Request, ext: str | None = None) -> Response:
+        graph = ox.NamedNode(settings.base_iri + "graph/ontology")
+
+        def triples() -> list[ox.Triple]:
+            return [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+
+        async def html() -> Response:
+            onto = await lookup(ontology_view, store, graph)
+            return pages.render(request, "ontology.html", onto=onto)
+
+        return await rdf_document(request, triples, f".{ext}" if ext else None, html, "ontology")
+
+    def shapes_files() -> list[Path]:
+        folder = settings.shapes_dir
+        return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+
+    @app.get("/shapes", include_in_schema=False)
+    @app.get("/shapes.{ext}", include_in_schema=False)
+    async def shapes(request: Request, ext: str | None = None) -> Response:
+        def triples() -> list[ox.Triple]:
+            return [
+                q.triple
+                for f in shapes_files()
+                for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+            ]
+
+        async def html() -> Response:
+            return pages.render(request, "shapes.html", files=[f.name for f in shapes_files()])
+
+        return await rdf_document(request, triples, f".{ext}" if ext else None, html, "shapes")
+
+    @app.get("/shapes/{file}", include_in_schema=False)
+    async def shapes_file(file: str, request: Request) -> Response:
+        match = [f for f in shapes_files() if f.name == file]
+        if not match:
+            return html_or_text(
+                request, 404, "No such shapes file", f"there is no shapes file {file!r}"
+            )
+        return FileResponse(match[0], media_type="text/turtle")
+
+    # ------------------------------------------------------------------ documents and linked data
+
+    @app.get("/documents/{identifier}", include_in_schema=False)
+    async def document_page(identifier: str, request: Request) -> Response:
+        node = await lookup(linked_data.find_document, store, identifier, settings.base_iri)
+        if node is None:
+            return html_or_text(
+                request, 404, "Unknown document", f"there is no source document {identifier!r}"
+            )
+        doc = await lookup(linked_data.document_view, store, node)
+        highlight = "ev-" + request.query_params.get("highlight", "")
+        return pages.render(request, "document.html", doc=doc, highlight=highlight, lang="de")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def resource(path: str, request: Request) -> Response:
+        """Dereference an IRI the build minted: 200 with Content-Location (docs/serving.md)."""
+        stem, ext = path, None
+        for extension in EXTENSIONS:
+            if path.endswith(extension):
+                stem, ext = path[: -len(extension)], extension
+                break
+        iri_map = pages.iri_map(request)
+        iri = None
+        for candidate in iri_map.candidates(stem):
+            if await lookup(linked_data.exists, store, candidate):
+                iri = candidate
+                break
+        if iri is None:
+            return not_found(request, iri_map.candidates(stem)[0])
+
+        async def html() -> Response:
+            view = await lookup(linked_data.view, store, iri)
+            graph_info = next((g for g in release.graph_entries() if g["iri"] == iri), None)
+            document_id = await lookup(linked_data.document_identifier, store, iri)
+            return pages.render(
+                request,
+                "resource.html",
+                view=view,
+                self_url=pages.root(request) + stem,
+                alternates=[(f.name, f.media_type) for f, _ in results.GRAPH_FORMATS.values()],
+                graph_info=graph_info,
+                graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+                document_id=document_id,
+            )
+
+        return await rdf_document(
+            request, lambda: linked_data.describe(store, iri), ext, html, stem
+        )
+
+    def not_found(request: Request, iri: str) -> Response:
+        """404 with a body in the format the client asked for."""
+        media = negotiation.choose(request.headers.get("accept"), _rdf_offers()) or HTML
+        if media == HTML:
+            return _vary(
+                pages.render(
+                    request,
+                    "error.html",
+                    status=404,
+                    title="Not found",
+                    message="Unknown IRI.",
+                    iri=iri,
+                )
+            )
+        chosen = results.lookup(results.GRAPH_FORMATS, media)
+        fmt, native = chosen  # type: ignore[misc]
+        body = results.graph_bytes([], native)
+        if native in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES):
+            body = f"# {iri} is not in this build\n".encode() + body
+        return _vary(Response(body, status_code=404, media_type=fmt.media_type))
+
+    return app

@@ -1,0 +1,54 @@
+"""The canned queries as the server offers them: listed, shown in the editor, run as an API.
+
+A thin layer over `foerdergraph.query.canned`: it loads the queries once at start and turns a
+request's raw parameter values into N-Triples terms for the worker (see `workers.encode_term`),
+so values reach the query only as pyoxigraph substitutions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from foerdergraph.query.canned import CannedQuery, load_canned_queries
+from foerdergraph.serve.workers import encode_term
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CannedQueries:
+    queries: dict[str, CannedQuery]
+
+    @classmethod
+    def load(cls, folder: Path) -> CannedQueries:
+        if not folder.is_dir():
+            log.warning("no canned queries: %s is not a folder", folder)
+            return cls({})
+        return cls(load_canned_queries(folder))
+
+    def get(self, name: str) -> CannedQuery | None:
+        return self.queries.get(name)
+
+    def summaries(self) -> list[dict[str, object]]:
+        """What the UI and /api/queries show: name, title, description, parameters, text."""
+        return [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "parameters": [asdict(p) for p in q.parameters],
+                "text": q.text,
+            }
+            for q in self.queries.values()
+        ]
+
+    @staticmethod
+    def encode_substitutions(query: CannedQuery, values: Mapping[str, str]) -> dict[str, str]:
+        """Type-check the values (ParameterError, a ValueError, when wrong) and encode them."""
+        return {
+            variable.value: encode_term(term)  # type: ignore[arg-type]
+            for variable, term in query.substitutions(values).items()
+        }

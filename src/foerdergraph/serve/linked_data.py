@@ -1,0 +1,424 @@
+"""Linked data: which IRI a URL names, what the store says about it, and its evidence.
+
+The configured base namespace (e.g. https://w3id.org/foerdergraph/) may differ from where the
+server runs (http://127.0.0.1:8000/). `IriMap` translates both ways: a request path `/id/x/y` names
+`{base}id/x/y`; in HTML every IRI under the base (and the fixed ontology and role namespaces) is
+linked to its local URL, while RDF answers keep the canonical IRIs untouched.
+
+The functions here read the store directly (pattern lookups, not SPARQL) because they are
+bounded: one subject, its values, its evidence, and at most `INCOMING_LIMIT` incoming links.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import pairwise
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from foerdergraph.config import ONTOLOGY_NS, ROLE_NS
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
+
+RDF_TYPE = ox.NamedNode(RDF + "type")
+LABEL_PREDICATES = (
+    ox.NamedNode(SKOS + "prefLabel"),
+    ox.NamedNode(RDFS + "label"),
+    ox.NamedNode(DCTERMS + "title"),
+)
+FG_EVIDENCE = ox.NamedNode(ONTOLOGY_NS + "evidence")
+FG_MENTION = ox.NamedNode(ONTOLOGY_NS + "mention")
+FG_IN_DOCUMENT = ox.NamedNode(ONTOLOGY_NS + "inDocument")
+FG_QUOTE = ox.NamedNode(ONTOLOGY_NS + "quote")
+FG_START = ox.NamedNode(ONTOLOGY_NS + "start")
+FG_END = ox.NamedNode(ONTOLOGY_NS + "end")
+FG_TEXT = ox.NamedNode(ONTOLOGY_NS + "text")
+DC_IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
+RDF_SUBJECT = ox.NamedNode(RDF + "subject")
+RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
+RDF_OBJECT = ox.NamedNode(RDF + "object")
+
+INCOMING_LIMIT = 500
+LANGUAGE_PREFERENCE = ("de", "en", "")
+
+
+@dataclass(frozen=True)
+class IriMap:
+    """Maps IRIs to local URLs and back. `root` is the served base URL, ending in '/'."""
+
+    base_iri: str
+    root: str
+
+    def namespaces(self) -> list[tuple[str, str]]:
+        """(IRI namespace, local path prefix) pairs, most specific first."""
+        pairs = [(self.base_iri, ""), (ONTOLOGY_IRI, "ontology"), (ROLE_NS, "role/")]
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def to_local(self, iri: str) -> str | None:
+        """The local URL that dereferences `iri`, or None if it is not ours."""
+        for namespace, local in self.namespaces():
+            if iri.startswith(namespace):
+                return self.root + local + iri[len(namespace) :]
+        return None
+
+    def href(self, iri: str) -> str:
+        """Where an HTML link to `iri` should point: local when ours, else the IRI itself."""
+        return self.to_local(iri) or iri
+
+    def candidates(self, path: str) -> list[str]:
+        """IRIs a request path (without leading '/') may name, in order of preference."""
+        found = [self.base_iri + path]
+        for namespace, local in self.namespaces():
+            if local and path.startswith(local):
+                iri = namespace + path[len(local) :]
+                if iri not in found:
+                    found.append(iri)
+        return found
+
+
+def _sort_key(term: object) -> tuple[int, str]:
+    return (0 if isinstance(term, ox.NamedNode) else 1, getattr(term, "value", str(term)))
+
+
+def label_of(store: ox.Store, term: object) -> str:
+    """A human label: skos:prefLabel, rdfs:label or dcterms:title (German first), else the
+    local name of the IRI."""
+    if not isinstance(term, ox.NamedNode | ox.BlankNode):
+        return getattr(term, "value", str(term))
+    for predicate in LABEL_PREDICATES:
+        by_language: dict[str, str] = {}
+        for quad in store.quads_for_pattern(term, predicate, None, None):
+            if isinstance(quad.object, ox.Literal):
+                by_language.setdefault(quad.object.language or "", quad.object.value)
+        for language in LANGUAGE_PREFERENCE:
+            if language in by_language:
+                return by_language[language]
+        if by_language:
+            return next(iter(by_language.values()))
+    value = term.value
+    for separator in ("#", "/"):
+        if separator in value.rstrip(separator):
+            tail = value.rstrip(separator).rsplit(separator, 1)[1]
+            if tail:
+                return tail
+    return value
+
+
+def exists(store: ox.Store, iri: str) -> bool:
+    """Whether the store says anything about `iri` (as subject, object or graph name)."""
+    node = ox.NamedNode(iri)
+    return (
+        next(iter(store.quads_for_pattern(node, None, None, None)), None) is not None
+        or next(iter(store.quads_for_pattern(None, None, node, None)), None) is not None
+        or store.contains_named_graph(node)
+    )
+
+
+def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """The RDF description of `iri`: its own statements across all graphs (deduplicated), the
+    statements of blank nodes it points to, and the reified statements about it."""
+    subject = ox.NamedNode(iri)
+    seen: set[ox.Triple] = set()
+    out: list[ox.Triple] = []
+    pending: list[ox.NamedNode | ox.BlankNode] = [subject]
+    visited: set[object] = set()
+    while pending:
+        node = pending.pop()
+        if node in visited:
+            continue
+        visited.add(node)
+        for quad in store.quads_for_pattern(node, None, None, None):
+            triple = quad.triple
+            if triple not in seen:
+                seen.add(triple)
+                out.append(triple)
+            if isinstance(quad.object, ox.BlankNode):
+                pending.append(quad.object)
+    for quad in store.quads_for_pattern(None, RDF_SUBJECT, subject, None):
+        pending_statement = quad.subject
+        if pending_statement in visited:
+            continue
+        visited.add(pending_statement)
+        for inner in store.quads_for_pattern(pending_statement, None, None, None):
+            if inner.triple not in seen:
+                seen.add(inner.triple)
+                out.append(inner.triple)
+    return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote in a source document that supports a statement."""
+
+    iri: str
+    quote: str
+    document_iri: str | None
+    document_id: str | None
+    start: int | None
+    end: int | None
+
+
+def evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> Evidence:
+    def one(predicate: ox.NamedNode) -> object | None:
+        quad = next(iter(store.quads_for_pattern(node, predicate, None, None)), None)
+        return quad.object if quad else None
+
+    document = one(FG_IN_DOCUMENT)
+    document_id = None
+    if isinstance(document, ox.NamedNode | ox.BlankNode):
+        ident = next(iter(store.quads_for_pattern(document, DC_IDENTIFIER, None, None)), None)
+        document_id = ident.object.value if ident else document.value.rstrip("/").rsplit("/", 1)[-1]
+    quote, start, end = one(FG_QUOTE), one(FG_START), one(FG_END)
+    return Evidence(
+        iri=node.value,
+        quote=quote.value if isinstance(quote, ox.Literal) else "",
+        document_iri=document.value if isinstance(document, ox.NamedNode) else None,
+        document_id=document_id,
+        start=int(start.value) if isinstance(start, ox.Literal) else None,
+        end=int(end.value) if isinstance(end, ox.Literal) else None,
+    )
+
+
+@dataclass
+class Value:
+    """One object of a statement, with what the page needs to show it."""
+
+    term: object
+    label: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class PropertyValues:
+    predicate: str
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Incoming:
+    subject: object
+    subject_label: str
+    predicate: str
+    predicate_label: str
+
+
+@dataclass
+class ResourceView:
+    """Everything the HTML page of one resource shows."""
+
+    iri: str
+    label: str
+    types: list[Value]
+    properties: list[PropertyValues]
+    incoming: list[Incoming]
+    incoming_truncated: bool
+    node_evidence: list[Evidence]
+    mentions: list[Evidence]
+    graphs: list[str]
+
+
+def _statement_evidence(
+    store: ox.Store, subject: ox.NamedNode
+) -> dict[tuple[str, object], list[Evidence]]:
+    """Evidence of reified statements `?st rdf:subject <s>; rdf:predicate ?p; rdf:object ?o`."""
+    found: dict[tuple[str, object], list[Evidence]] = defaultdict(list)
+    for quad in store.quads_for_pattern(None, RDF_SUBJECT, subject, None):
+        statement = quad.subject
+        predicate = next(iter(store.quads_for_pattern(statement, RDF_PREDICATE, None, None)), None)
+        obj = next(iter(store.quads_for_pattern(statement, RDF_OBJECT, None, None)), None)
+        if predicate is None or obj is None:
+            continue
+        for ev in store.quads_for_pattern(statement, FG_EVIDENCE, None, None):
+            if isinstance(ev.object, ox.NamedNode | ox.BlankNode):
+                item = evidence(store, ev.object)
+                key = (predicate.object.value, obj.object)
+                if item not in found[key]:
+                    found[key].append(item)
+    return found
+
+
+def view(store: ox.Store, iri: str) -> ResourceView:
+    """Gather the page of `iri`: label, types, properties with evidence, incoming links."""
+    subject = ox.NamedNode(iri)
+    by_predicate: dict[str, list[object]] = defaultdict(list)
+    graphs: set[str] = set()
+    for quad in store.quads_for_pattern(subject, None, None, None):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.add(quad.graph_name.value)
+        values = by_predicate[quad.predicate.value]
+        if quad.object not in values:
+            values.append(quad.object)
+    statement_evidence = _statement_evidence(store, subject)
+
+    def values_of(predicate: str) -> list[Value]:
+        return [
+            Value(term, label_of(store, term), statement_evidence.get((predicate, term), []))
+            for term in sorted(by_predicate[predicate], key=_sort_key)
+        ]
+
+    types = values_of(RDF_TYPE.value)
+    skip = {RDF_TYPE.value, FG_EVIDENCE.value, FG_MENTION.value}
+    properties = [
+        PropertyValues(p, label_of(store, ox.NamedNode(p)), values_of(p))
+        for p in sorted(by_predicate, key=lambda p: label_of(store, ox.NamedNode(p)).lower())
+        if p not in skip
+    ]
+
+    def evidence_list(predicate: ox.NamedNode) -> list[Evidence]:
+        return [
+            evidence(store, term)
+            for term in sorted(by_predicate[predicate.value], key=_sort_key)
+            if isinstance(term, ox.NamedNode | ox.BlankNode)
+        ]
+
+    incoming: list[Incoming] = []
+    seen_incoming: set[tuple[object, str]] = set()
+    truncated = False
+    for quad in store.quads_for_pattern(None, None, subject, None):
+        if quad.predicate == RDF_SUBJECT or quad.predicate == RDF_OBJECT:
+            continue  # reification plumbing, shown as evidence instead
+        key = (quad.subject, quad.predicate.value)
+        if key in seen_incoming:
+            continue
+        if len(incoming) >= INCOMING_LIMIT:
+            truncated = True
+            break
+        seen_incoming.add(key)
+        incoming.append(
+            Incoming(
+                quad.subject,
+                label_of(store, quad.subject),
+                quad.predicate.value,
+                label_of(store, quad.predicate),
+            )
+        )
+    incoming.sort(key=lambda i: (i.predicate_label.lower(), i.subject_label.lower()))
+    return ResourceView(
+        iri=iri,
+        label=label_of(store, subject),
+        types=types,
+        properties=properties,
+        incoming=incoming,
+        incoming_truncated=truncated,
+        node_evidence=evidence_list(FG_EVIDENCE),
+        mentions=evidence_list(FG_MENTION),
+        graphs=sorted(graphs),
+    )
+
+
+@dataclass
+class Citation:
+    """One evidence in a document and the facts that cite it."""
+
+    evidence: Evidence
+    anchor: str
+    facts: list[tuple[object, str, str]]
+    """(node, label, how): the node citing the evidence and whether as evidence or mention."""
+
+
+@dataclass
+class DocumentView:
+    iri: str
+    identifier: str
+    title: str
+    metadata: list[PropertyValues]
+    segments: list[tuple[str, list[str], list[str]]]
+    """The text cut at quote boundaries: (text, anchors of the quotes covering it, anchors of
+    the quotes starting here — these get the fragment ids)."""
+    citations: list[Citation]
+
+
+def find_document(store: ox.Store, identifier: str, base_iri: str) -> ox.NamedNode | None:
+    """The source document with this dcterms:identifier (or minted from it)."""
+    for literal in (ox.Literal(identifier),):
+        for quad in store.quads_for_pattern(None, DC_IDENTIFIER, literal, None):
+            if isinstance(quad.subject, ox.NamedNode) and next(
+                iter(store.quads_for_pattern(quad.subject, FG_TEXT, None, None)), None
+            ):
+                return quad.subject
+    candidate = ox.NamedNode(base_iri + "id/document/" + identifier)
+    if next(iter(store.quads_for_pattern(candidate, FG_TEXT, None, None)), None):
+        return candidate
+    return None
+
+
+def document_identifier(store: ox.Store, iri: str) -> str | None:
+    """The identifier of `iri` if it is a source document (it has fg:text), else None."""
+    node = ox.NamedNode(iri)
+    if next(iter(store.quads_for_pattern(node, FG_TEXT, None, None)), None) is None:
+        return None
+    ident = next(iter(store.quads_for_pattern(node, DC_IDENTIFIER, None, None)), None)
+    return ident.object.value if ident else iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def anchor_for(ev: Evidence) -> str:
+    """The fragment id of a quote on its document page."""
+    return f"ev-{ev.start}-{ev.end}"
+
+
+def document_view(store: ox.Store, document: ox.NamedNode) -> DocumentView:
+    """The document page: text with every quote marked, metadata, and the facts it supports."""
+    text_quad = next(iter(store.quads_for_pattern(document, FG_TEXT, None, None)))
+    text = text_quad.object.value
+    resource = view(store, document.value)
+    metadata = [p for p in resource.properties if p.predicate != FG_TEXT.value]
+    identifier = next(iter(store.quads_for_pattern(document, DC_IDENTIFIER, None, None)), None)
+
+    citations: list[Citation] = []
+    for quad in store.quads_for_pattern(None, FG_IN_DOCUMENT, document, None):
+        ev = evidence(store, quad.subject)
+        facts: list[tuple[object, str, str]] = []
+        for how, predicate in (("evidence", FG_EVIDENCE), ("mention", FG_MENTION)):
+            for cited in store.quads_for_pattern(None, predicate, quad.subject, None):
+                entry = (cited.subject, _fact_label(store, cited.subject), how)
+                if entry not in facts:
+                    facts.append(entry)
+        citations.append(Citation(ev, anchor_for(ev), facts))
+    citations.sort(key=lambda c: (c.evidence.start or 0, c.evidence.end or 0))
+    return DocumentView(
+        iri=document.value,
+        identifier=identifier.object.value if identifier else document.value,
+        title=resource.label,
+        metadata=metadata,
+        segments=segment_text(text, citations),
+        citations=citations,
+    )
+
+
+def _fact_label(store: ox.Store, node: object) -> str:
+    """A reified statement reads as 'subject – predicate – object'; anything else by label."""
+    if isinstance(node, ox.NamedNode | ox.BlankNode):
+        parts = [
+            next(iter(store.quads_for_pattern(node, p, None, None)), None)
+            for p in (RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT)
+        ]
+        if all(parts):
+            return " – ".join(label_of(store, q.object) for q in parts if q)
+    return label_of(store, node)
+
+
+def segment_text(text: str, citations: list[Citation]) -> list[tuple[str, list[str], list[str]]]:
+    """Cut `text` at every quote start and end (code-point offsets, end exclusive), so that
+    overlapping quotes highlight correctly; each piece lists the quotes covering it."""
+    spans = [
+        (c.evidence.start, c.evidence.end, c.anchor)
+        for c in citations
+        if c.evidence.start is not None
+        and c.evidence.end is not None
+        and 0 <= c.evidence.start < c.evidence.end <= len(text)
+    ]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    segments: list[tuple[str, list[str], list[str]]] = []
+    started: set[str] = set()
+    for left, right in pairwise(cuts):
+        covering = [a for s, e, a in spans if s <= left and right <= e]
+        starting = [a for a in covering if a not in started]
+        started.update(starting)
+        segments.append((text[left:right], covering, starting))
+    return segments

@@ -1,0 +1,188 @@
+"""Serialising query answers and RDF descriptions, with the media types each form offers.
+
+Everything here is pure (bytes in, bytes out) so it runs the same in a query worker process and in
+the web process. Serialisation is pyoxigraph's own (rdflib 7.6 writes `0`, `0.0` and `false` as
+empty literals in SPARQL XML results, see docs/serving.md). Only SPARQL JSON results are written
+here, because the row cap needs solutions materialised in a list, and pyoxigraph can serialise a
+QuerySolutions only as it comes out of a query: the capped list is written as JSON and, for the
+other formats, parsed back by pyoxigraph and re-serialised by it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from foerdergraph.config import ONTOLOGY_NS, ROLE_NS
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One answer format: short name (for `format=` and file extensions) and media type."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+
+
+# Solutions (SELECT) and booleans (ASK). The first is the default for `*/*`.
+SOLUTION_FORMATS: dict[str, tuple[Format, ox.QueryResultsFormat]] = {
+    "json": (
+        Format("json", "application/sparql-results+json", ("application/json",)),
+        ox.QueryResultsFormat.JSON,
+    ),
+    "xml": (
+        Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+        ox.QueryResultsFormat.XML,
+    ),
+    "csv": (Format("csv", "text/csv"), ox.QueryResultsFormat.CSV),
+    "tsv": (Format("tsv", "text/tab-separated-values"), ox.QueryResultsFormat.TSV),
+}
+
+# Graphs (CONSTRUCT, DESCRIBE, linked-data descriptions). The first is the default for `*/*`.
+GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
+    "ttl": (
+        Format("ttl", "text/turtle", ("application/x-turtle", "application/turtle")),
+        ox.RdfFormat.TURTLE,
+    ),
+    "nt": (Format("nt", "application/n-triples", ("text/plain",)), ox.RdfFormat.N_TRIPLES),
+    "jsonld": (
+        Format("jsonld", "application/ld+json", ("application/json",)),
+        ox.RdfFormat.JSON_LD,
+    ),
+    "rdf": (
+        Format("rdf", "application/rdf+xml", ("application/xml", "text/xml")),
+        ox.RdfFormat.RDF_XML,
+    ),
+    "trig": (Format("trig", "application/trig"), ox.RdfFormat.TRIG),
+}
+
+FORMAT_SYNONYMS = {
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "json-ld": "jsonld",
+    "rdfxml": "rdf",
+    "rdf+xml": "rdf",
+    "srj": "json",
+    "srx": "xml",
+}
+
+PREFIXES: dict[str, str] = {
+    "fg": ONTOLOGY_NS,
+    "role": ROLE_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "http://schema.org/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+}
+"""Prefixes written into Turtle/TriG answers and prefilled in the editor."""
+
+
+def data_prefixes(base_iri: str) -> dict[str, str]:
+    """PREFIXES plus `fgd:` for the minted data IRIs under the configured base."""
+    return {**PREFIXES, "fgd": base_iri + "id/"}
+
+
+def offers(table: dict[str, tuple[Format, object]]) -> list[str]:
+    """Media types to negotiate over, canonical types first, then the aliases."""
+    canonical = [fmt.media_type for fmt, _ in table.values()]
+    aliases = [alias for fmt, _ in table.values() for alias in fmt.aliases]
+    return canonical + [a for a in aliases if a not in canonical]
+
+
+def lookup(table: dict[str, tuple[Format, object]], key: str) -> tuple[Format, object] | None:
+    """Find a format by short name, synonym, media type or alias."""
+    key = key.strip().lower()
+    key = FORMAT_SYNONYMS.get(key, key)
+    if key in table:
+        return table[key]
+    for fmt, native in table.values():
+        if key == fmt.media_type or key in fmt.aliases:
+            return fmt, native
+    return None
+
+
+def term_to_json(term: object) -> dict[str, object]:
+    """A term as a SPARQL 1.1 JSON results binding (RDF-star triples included)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_to_json(term.subject),
+                "predicate": term_to_json(term.predicate),
+                "object": term_to_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def solutions_json(variables: Sequence[str], rows: Iterable[Sequence[object | None]]) -> bytes:
+    """SPARQL 1.1 JSON results for rows of terms (None = unbound)."""
+    bindings = [
+        {
+            name: term_to_json(value)
+            for name, value in zip(variables, row, strict=True)
+            if value is not None
+        }
+        for row in rows
+    ]
+    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def convert_solutions(json_bytes: bytes, target: ox.QueryResultsFormat) -> bytes:
+    """Re-serialise SPARQL JSON results in another results format, with pyoxigraph."""
+    if target == ox.QueryResultsFormat.JSON:
+        return json_bytes
+    parsed = ox.parse_query_results(json_bytes, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=target)
+
+
+def boolean_result(value: bool, target: ox.QueryResultsFormat) -> bytes:
+    """An ASK answer in the requested results format."""
+    if target == ox.QueryResultsFormat.JSON:
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    parsed = ox.parse_query_results(
+        json.dumps({"head": {}, "boolean": value}).encode(), format=ox.QueryResultsFormat.JSON
+    )
+    return parsed.serialize(format=target)
+
+
+def graph_bytes(
+    triples: Iterable[ox.Triple | ox.Quad],
+    target: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """Serialise triples (or quads, for TriG/N-Quads) with pyoxigraph."""
+    kwargs: dict[str, object] = {"format": target}
+    if prefixes and target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        kwargs["prefixes"] = prefixes
+    return ox.serialize(list(triples), **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,333 @@
+"""Running user queries in worker processes that can be killed.
+
+Why processes: a pyoxigraph query cannot be interrupted from Python, and a thread stuck in one
+keeps its CPU and its GIL share; Oxigraph's own timeout fires only after `200 OK` is sent. So each
+worker is a separate process holding the store open read-only. The web process hands a request
+to an idle worker and waits for the answer in a helper thread (the event loop never blocks);
+when the time limit passes, the worker is killed (SIGKILL), its answer forgotten, and a fresh
+worker started in the background. A runaway query thus costs one worker for at most the time
+limit, and every other request is served by the other workers.
+
+Everything a query does — safety checks, evaluation, serialisation, the row cap — happens in the
+worker, so parse time and serialisation time count against the limit too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from foerdergraph.serve import negotiation, results
+from foerdergraph.serve.safety import QueryRefused, check_graphs, check_query
+
+log = logging.getLogger(__name__)
+
+TRUNCATED_HEADER = "Foerdergraph-Result-Truncated"
+"""Set (to the row cap) when an answer was cut at `max_result_rows`."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What a worker needs to answer one query; plain data, so it pickles across processes."""
+
+    query: str
+    accept: str | None = None
+    format: str | None = None
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    substitutions: dict[str, str] = field(default_factory=dict)
+    """Variable name -> term in N-Triples syntax (see `encode_term`)."""
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    """An HTTP-ready answer: status, media type, body and extra headers."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> QueryResponse:
+        return cls(status, "text/plain; charset=utf-8", message.encode("utf-8"))
+
+
+def encode_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """A pyoxigraph term in N-Triples syntax, the form substitutions cross processes in."""
+    return str(term)
+
+
+def decode_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The inverse of `encode_term`, by parsing a one-triple N-Triples document."""
+    document = f"<urn:x:s> <urn:x:p> {text} .\n".encode()
+    return next(iter(ox.parse(input=document, format=ox.RdfFormat.N_TRIPLES))).object
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def execute(
+    store: ox.Store, graphs: frozenset[str], request: QueryRequest, max_rows: int, base_iri: str
+) -> QueryResponse:
+    """Check, evaluate and serialise one query. Runs inside a worker (and in unit tests)."""
+    try:
+        checked = check_query(request.query, graphs)
+        check_graphs(
+            [*request.default_graph_uris, *request.named_graph_uris],
+            graphs,
+            "default-graph-uri/named-graph-uri",
+        )
+    except QueryRefused as refused:
+        return QueryResponse.error(400, str(refused))
+
+    table: dict[str, tuple[results.Format, Any]] = (
+        results.SOLUTION_FORMATS if checked.form in ("SELECT", "ASK") else results.GRAPH_FORMATS
+    )
+    chosen = _choose_format(table, request)
+    if chosen is None:
+        return QueryResponse.error(
+            406,
+            f"no acceptable format for a {checked.form} answer; offered: "
+            + ", ".join(results.offers(table)),
+        )
+    fmt, native = chosen
+
+    kwargs: dict[str, Any] = {}
+    if request.default_graph_uris or request.named_graph_uris:
+        # SPARQL Protocol: protocol graphs override the query's FROM/FROM NAMED.
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graph_uris]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graph_uris]
+    elif not (checked.from_graphs or checked.from_named_graphs):
+        kwargs["use_default_graph_as_union"] = True
+    if request.substitutions:
+        kwargs["substitutions"] = {
+            ox.Variable(name): decode_term(value) for name, value in request.substitutions.items()
+        }
+
+    try:
+        answer = store.query(checked.text, **kwargs)
+        headers: dict[str, str] = {}
+        if isinstance(answer, ox.QueryBoolean):
+            body = results.boolean_result(bool(answer), native)
+        elif isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            rows: list[list[object]] = []
+            for solution in answer:
+                if len(rows) >= max_rows:
+                    headers[TRUNCATED_HEADER] = str(max_rows)
+                    break
+                rows.append([solution[name] for name in names])
+            body = results.convert_solutions(results.solutions_json(names, rows), native)
+        else:
+            triples: list[ox.Triple] = []
+            for triple in answer:
+                if len(triples) >= max_rows:
+                    headers[TRUNCATED_HEADER] = str(max_rows)
+                    break
+                triples.append(triple)
+            body = results.graph_bytes(triples, native, results.data_prefixes(base_iri))
+    except SyntaxError as error:
+        return QueryResponse.error(400, f"malformed query: {error}")
+    except (OSError, ValueError, TypeError) as error:
+        return QueryResponse.error(400, f"the query failed: {error}")
+
+    media_type = fmt.media_type
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml", "turtle", "trig")):
+        media_type += "; charset=utf-8"
+    return QueryResponse(200, media_type, body, headers)
+
+
+def _choose_format(
+    table: dict[str, tuple[results.Format, Any]], request: QueryRequest
+) -> tuple[results.Format, Any] | None:
+    if request.format:
+        return results.lookup(table, request.format)
+    media_type = negotiation.choose(request.accept, results.offers(table))
+    return results.lookup(table, media_type) if media_type else None
+
+
+def store_graphs(store: ox.Store) -> frozenset[str]:
+    """IRIs of the named graphs in the store (the only graphs FROM may select)."""
+    return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _worker_main(conn: Connection, store_path: str, max_rows: int, base_iri: str) -> None:
+    """Entry point of a worker process: open the store, then answer requests until EOF."""
+    try:
+        store = ox.Store.read_only(store_path)
+        graphs = store_graphs(store)
+    except Exception as error:  # reported to the parent, which refuses to start
+        conn.send(("error", f"cannot open the store at {store_path}: {error}"))
+        return
+    conn.send(("ready", len(graphs)))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            response = execute(store, graphs, request, max_rows, base_iri)
+        except Exception:  # never a stack trace to the client; log it here
+            log.error("query failed:\n%s", traceback.format_exc())
+            response = QueryResponse.error(500, "internal error while answering the query")
+        conn.send(response)
+
+
+# --------------------------------------------------------------------------- web side
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.process.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query worker processes; `run` answers one request within the limit."""
+
+    def __init__(
+        self, store_path: Path, size: int, timeout_s: float, max_rows: int, base_iri: str
+    ) -> None:
+        self.store_path = store_path
+        self.size = max(1, size)
+        self.timeout_s = timeout_s
+        self.max_rows = max_rows
+        self.base_iri = base_iri
+        self._context = multiprocessing.get_context("spawn")  # never fork a threaded process
+        # One waiting thread per worker plus headroom for starting replacements.
+        self._threads = ThreadPoolExecutor(self.size * 2 + 2, thread_name_prefix="fg-query")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._replacements: set[asyncio.Future[None]] = set()
+        self.killed = 0
+        """How many workers were killed for running over time (for tests and /health)."""
+
+    def _spawn(self) -> _Worker:
+        """Start one worker and wait until its store is open (blocking; call in a thread)."""
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, str(self.store_path), self.max_rows, self.base_iri),
+            name="foerdergraph-query-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        if not parent.poll(120):
+            worker.kill()
+            raise RuntimeError("a query worker did not start within 120 s")
+        kind, detail = parent.recv()
+        if kind != "ready":
+            worker.kill()
+            raise RuntimeError(str(detail))
+        return worker
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        workers = await asyncio.gather(
+            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
+        )
+        for worker in workers:
+            self._all.add(worker)
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        for future in list(self._replacements):
+            future.cancel()
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def _roundtrip(
+        self, worker: _Worker, request: QueryRequest, budget: float
+    ) -> QueryResponse | None:
+        """Send a request and wait up to `budget` seconds; None means the time ran out."""
+        worker.conn.send(request)
+        if worker.conn.poll(budget):
+            return worker.conn.recv()
+        return None
+
+    async def run(self, request: QueryRequest) -> QueryResponse:
+        """Answer `request` in a worker; 503 when it runs over time or no worker frees up."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
+        except TimeoutError:
+            return QueryResponse.error(
+                503, "all query workers are busy; try again in a few seconds"
+            )
+        budget = max(0.1, self.timeout_s - (loop.time() - started))
+        try:
+            response = await loop.run_in_executor(
+                self._threads, self._roundtrip, worker, request, budget
+            )
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            return QueryResponse.error(500, "the query worker stopped unexpectedly")
+        except asyncio.CancelledError:
+            # The client went away while waiting: the worker may still be busy, so replace it.
+            self._replace(worker)
+            raise
+        if response is None:
+            self.killed += 1
+            self._replace(worker)
+            return QueryResponse.error(
+                503,
+                f"the query ran longer than the time limit of {self.timeout_s:g} s and was "
+                "stopped; narrow it down (LIMIT, more specific patterns) and try again",
+            )
+        self._idle.put_nowait(worker)
+        return response
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start a replacement in the background."""
+        worker.kill()
+        self._all.discard(worker)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._threads, self._spawn)
+        self._replacements.add(future)
+
+        def done(fut: asyncio.Future[_Worker]) -> None:
+            self._replacements.discard(fut)  # type: ignore[arg-type]
+            if fut.cancelled():
+                return
+            if fut.exception() is not None:
+                log.error("could not replace a query worker: %s", fut.exception())
+                return
+            new = fut.result()
+            self._all.add(new)
+            self._idle.put_nowait(new)
+
+        future.add_done_callback(done)  # type: ignore[arg-type]
+
+    @property
+    def pids(self) -> list[int]:
+        return sorted(w.process.pid for w in self._all if w.process.pid is not None)
+
+
+def default_pool_size() -> int:
+    """At least two workers, so one runaway query never leaves the endpoint without one."""
+    return max(2, os.cpu_count() or 2)

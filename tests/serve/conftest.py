@@ -1,0 +1,175 @@
+"""Fixtures for the server tests: a small build made from tests/fixtures/serve/graph.trig
+(store, dumps, manifest — the layout `foerdergraph build` writes), an app with its worker pool,
+and a live uvicorn on 127.0.0.1 in a subprocess."""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from foerdergraph.config import Settings
+from foerdergraph.serve.app import create_app
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serve"
+BASE = "https://w3id.org/foerdergraph/"
+
+DUMP_FORMATS = {
+    "ttl": (ox.RdfFormat.TURTLE, "text/turtle", "Turtle"),
+    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples", "N-Triples"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig", "TriG"),
+    "nq": (ox.RdfFormat.N_QUADS, "application/n-quads", "N-Quads"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json", "JSON-LD"),
+}
+
+
+def make_release(target: Path) -> Path:
+    """Write a release folder like the build's: store/, dumps/, manifest.json."""
+    release = target / "releases" / "test-build"
+    (release / "dumps").mkdir(parents=True)
+    quads = list(ox.parse(path=str(FIXTURES / "graph.trig"), format=ox.RdfFormat.TRIG))
+    store = ox.Store(str(release / "store"))
+    store.extend(quads)
+    store.flush()
+    graphs = {}
+    for quad in quads:
+        graphs.setdefault(quad.graph_name.value, 0)
+        graphs[quad.graph_name.value] += 1
+    del store
+    gc.collect()
+    dumps = []
+    for ext, (fmt, media, name) in DUMP_FORMATS.items():
+        data = quads if fmt.supports_datasets else [q.triple for q in quads]
+        body = ox.serialize(data, format=fmt)
+        for file, content, compression in (
+            (f"foerdergraph.{ext}", body, None),
+            (f"foerdergraph.{ext}.gz", gzip.compress(body), "gzip"),
+        ):
+            (release / "dumps" / file).write_bytes(content)
+            dumps.append(
+                {
+                    "file": file,
+                    "format": name,
+                    "media_type": media,
+                    "compression": compression,
+                    "bytes": len(content),
+                    "triples": len(quads),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                }
+            )
+    (release / "dumps" / "void.ttl").write_text(
+        "@prefix void: <http://rdfs.org/ns/void#> .\n"
+        f"<{BASE}id/dataset/foerdergraph> a void:Dataset ;\n"
+        f"  void:triples {len(quads)} ;\n  void:sparqlEndpoint <{BASE}sparql> .\n",
+        encoding="utf-8",
+    )
+    manifest = {
+        "build_id": "test-build",
+        "base_iri": BASE,
+        "graphs": [
+            {"iri": iri, "kind": iri[len(BASE) + len("graph/") :].split("/")[0], "triples": n}
+            for iri, n in sorted(graphs.items())
+        ],
+        "dumps": dumps,
+        "triples": len(quads),
+    }
+    (release / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    (target / "current").symlink_to(Path("releases") / "test-build")
+    return target
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_release(tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def settings(build_dir: Path) -> Settings:
+    return Settings(
+        home=FIXTURES,
+        base_iri=BASE,
+        build_dir_override=build_dir,
+        query_timeout_s=3.0,
+        max_result_rows=1000,
+        max_body_bytes=20_000,
+        query_workers=2,
+        public_url=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[TestClient]:
+    """One app (and worker pool) for the protocol tests; the lifespan starts the workers."""
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path) -> Iterator[str]:
+    """`foerdergraph serve` on a free port of 127.0.0.1 in a subprocess; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FOERDERGRAPH_HOME": str(FIXTURES),
+        "FOERDERGRAPH_BUILD_DIR": str(build_dir),
+        "FOERDERGRAPH_BASE": BASE,
+        "FOERDERGRAPH_QUERY_TIMEOUT": "3",
+        "FOERDERGRAPH_MAX_BODY": "20000",
+        "FOERDERGRAPH_QUERY_WORKERS": "2",
+    }
+    env.pop("FOERDERGRAPH_PUBLIC_URL", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "foerdergraph.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError("server exited: " + process.stderr.read().decode(errors="replace"))
+        try:
+            if httpx.get(url + "health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("server did not start within 60 s")
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
