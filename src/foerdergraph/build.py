@@ -65,7 +65,7 @@ def check_inputs(settings: Settings) -> tuple[Inputs, ValidationReport]:
         inputs = load_inputs(settings)
     except InputError as exc:
         raise BuildError(f"invalid input ({len(exc.problems)} problems):\n{exc}") from exc
-    report = validate(inputs.dataset(settings.base_iri), shapes=load_shapes(settings.shapes_dir),
+    report = validate(inputs.dataset(settings.base_iri), shapes=load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl"),
                       ontology=inputs.ontology)
     return inputs, report
 

@@ -100,7 +100,7 @@ def load_inputs(settings: Settings) -> Inputs:
         loaded.append((kind, path, entities))
     for kind, path, entities in loaded:
         problems.extend(check_references(entities, registry))
-        iri = graph_iri(kind if kind == "entities" else f"{kind}/{path.stem}", base=base)
+        iri = graph_iri(*([kind] if kind == "entities" else [kind, path.stem]), base=base)
         graph = _new_graph(iri, base)
         _provenance(graph, f"foerdergraph {kind}: {path.name}",
                     read_mapping(path).get("provenance"))

@@ -1,0 +1,200 @@
+"""The core sub-commands: build, validate, query, export, stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from foerdergraph.build import build, check_inputs, prefixes
+from foerdergraph.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, EXIT_USAGE
+from foerdergraph.config import Settings, load_settings
+from foerdergraph.describe import class_partitions
+from foerdergraph.errors import BuildError, InputError
+from foerdergraph.export import FORMATS, gzip_bytes, serialise, union_of
+from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries, parse_canned
+from foerdergraph.query.engine import format_result, run_query
+from foerdergraph.store import open_store
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    if getattr(args, "base", None):
+        settings = settings.with_(base_iri=args.base)
+    return settings
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    started = time.perf_counter()
+    progress = (lambda _m: None) if args.quiet else (lambda m: _err(f"build: {m}"))
+    try:
+        result = build(settings, progress)
+    except BuildError as exc:
+        _err(f"build failed; the previous build is untouched.\n{exc}")
+        return EXIT_INVALID
+    manifest = result.manifest
+    print(f"built {manifest['triples']} quads in {len(manifest['graphs'])} graphs "  # type: ignore[arg-type]
+          f"in {time.perf_counter() - started:.1f} s")
+    print(f"store and dumps: {result.path} (linked as {settings.current_build})")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        inputs, report = check_inputs(_settings(args))
+    except BuildError as exc:
+        _err(str(exc))
+        return EXIT_INVALID
+    print(report.text() if not report.conforms else
+          f"valid: {len(inputs.parts)} graphs conform to the SHACL shapes")
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def _open(settings: Settings) -> ox.Store | None:
+    try:
+        return open_store(settings)
+    except (FileNotFoundError, OSError) as exc:
+        _err(f"{exc}")
+        return None
+
+
+def _resolve_query(args: argparse.Namespace, settings: Settings) -> CannedQuery | str:
+    if args.query is not None:
+        return args.query
+    path = Path(args.file)
+    if not path.is_file():
+        canned = load_canned_queries(settings.queries_dir)
+        if args.file in canned:
+            return canned[args.file]
+        raise FileNotFoundError(f"{args.file}: no such file or canned query "
+                                f"(canned: {', '.join(canned)})")
+    text = path.read_text(encoding="utf-8")
+    return parse_canned(path) if text.startswith("#+") else text
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ParameterError(f"--param {pair!r}: write name=value")
+        values[name.strip()] = value
+    return values
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if (args.file is None) == (args.query is None):
+        _err("give either a query file / canned query name or --query TEXT")
+        return EXIT_USAGE
+    try:
+        query = _resolve_query(args, settings)
+        values = _params(args.param)
+        if isinstance(query, CannedQuery):
+            text, bindings = query.text, query.substitutions(values)
+        elif values:
+            raise ParameterError("--param needs a canned query with a #+ params header")
+        else:
+            text, bindings = query, {}
+    except (FileNotFoundError, InputError) as exc:
+        _err(str(exc))
+        return EXIT_MISSING
+    except ParameterError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    store = _open(settings)
+    if store is None:
+        return EXIT_MISSING
+    try:
+        result = run_query(store, text, bindings)
+        print(format_result(result, args.format))
+    except SyntaxError as exc:
+        _err(f"query syntax error: {exc}")
+        return EXIT_INVALID
+    except (RuntimeError, OSError) as exc:
+        _err(f"query failed: {exc}")
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = _open(settings)
+    if store is None:
+        return EXIT_MISSING
+    fmt = FORMATS[args.format]
+    data = serialise(store, union_of(store), fmt, prefixes(settings.base_iri))
+    if args.gzip:
+        data = gzip_bytes(data)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        _err(f"wrote {len(data)} bytes to {args.output}")
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    manifest_path = settings.current_build / "manifest.json"
+    store = _open(settings)
+    if store is None or not manifest_path.is_file():
+        return EXIT_MISSING
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    stats = {
+        "build_id": manifest["build_id"],
+        "triples": manifest["triples"],
+        "graphs": {g["iri"]: g["triples"] for g in manifest["graphs"]},
+        "classes": dict(class_partitions(store)),
+        "dumps": {d["file"]: d["bytes"] for d in manifest["dumps"]},
+    }
+    if args.format == "json":
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"build {stats['build_id']}: {stats['triples']} quads")
+    for title in ("graphs", "classes", "dumps"):
+        print(f"\n{title}:")
+        for key, value in stats[title].items():  # type: ignore[attr-defined]
+            print(f"  {value:>8}  {key}")
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add build, validate, query, export and stats."""
+    p = subparsers.add_parser("build", help="validate, reason, write the store and the dumps")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--base", help="base namespace for minted IRIs (default FOERDERGRAPH_BASE)")
+    p.set_defaults(handler=cmd_build)
+
+    p = subparsers.add_parser("validate", help="check data/ against the shapes; write nothing")
+    p.add_argument("--base", help="base namespace for minted IRIs")
+    p.set_defaults(handler=cmd_validate)
+
+    p = subparsers.add_parser("query", help="run SPARQL over all named graphs of the last build")
+    p.add_argument("file", nargs="?", help="a .rq file or the name of a canned query")
+    p.add_argument("--query", help="the query text instead of a file")
+    p.add_argument("--format", choices=QUERY_FORMATS, default="table")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a canned query parameter (repeatable); bound as an RDF term")
+    p.set_defaults(handler=cmd_query)
+
+    p = subparsers.add_parser("export", help="write the last build in an RDF format")
+    p.add_argument("--format", choices=sorted(FORMATS), default="turtle")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.add_argument("--gzip", action="store_true", help="gzip the output")
+    p.set_defaults(handler=cmd_export)
+
+    p = subparsers.add_parser("stats", help="counts per graph, class and dump of the last build")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_stats)

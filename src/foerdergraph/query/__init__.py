@@ -1,0 +1,1 @@
+"""Querying the built graph: canned queries with safely bound parameters, result formatting."""

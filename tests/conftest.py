@@ -1,0 +1,33 @@
+"""Shared fixtures: one real build of the project's data, made once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from foerdergraph.build import BuildResult, build
+from foerdergraph.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The real project, building into a temporary folder (the checkout's build/ is left alone)."""
+    return Settings(home=ROOT, build_dir_override=tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings) -> BuildResult:
+    return build(settings)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Settings:
+    """A throw-away copy of the project's inputs, for tests that break them on purpose."""
+    for folder in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return Settings(home=tmp_path, build_dir_override=tmp_path / "build")
