@@ -12,8 +12,8 @@ bounded: one subject, its values, its evidence, and at most `INCOMING_LIMIT` inc
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pyoxigraph as ox
 

@@ -1,0 +1,214 @@
+"""Linked data, documents, ontology, shapes, VoID, dumps, canned queries and search."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+BASE = "https://w3id.org/foerdergraph/"
+MINISTRY = "id/organisation/wirtschaftsministerium-nrw"
+HOST = "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_entity_rdf_by_negotiation(client: TestClient, accept: str, fmt: ox.RdfFormat) -> None:
+    response = client.get("/" + MINISTRY, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == accept
+    assert "Accept" in response.headers["vary"]
+    ext = {
+        v: k
+        for k, v in {
+            "ttl": "text/turtle",
+            "jsonld": "application/ld+json",
+            "nt": "application/n-triples",
+            "rdf": "application/rdf+xml",
+        }.items()
+    }
+    assert response.headers["content-location"] == f"{HOST}{MINISTRY}.{ext[accept]}"
+    triples = list(ox.parse(response.content, format=fmt))
+    subject = ox.NamedNode(BASE + MINISTRY)
+    # IRIs stay canonical (the configured base), not the served host
+    assert any(t.subject == subject and t.predicate.value.endswith("#funds") for t in triples)
+    # the reified statement with its evidence comes along
+    assert any(t.predicate.value.endswith("#evidence") for t in triples)
+
+
+@pytest.mark.parametrize(
+    ("ext", "media"),
+    [
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+        ("html", "text/html"),
+    ],
+)
+def test_extension_urls(client: TestClient, ext: str, media: str) -> None:
+    response = client.get(f"/{MINISTRY}.{ext}", headers={"Accept": "image/png"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+
+
+def test_entity_html_page(client: TestClient) -> None:
+    response = client.get("/" + MINISTRY, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-location"] == f"{HOST}{MINISTRY}.html"
+    html = response.text
+    assert "<h1>Ministerium für Wirtschaft des Landes Nordrhein-Westfalen</h1>" in html
+    # types and properties link to local URLs, labels shown
+    assert f'href="{HOST}ontology#Ministry"' in html
+    assert f'href="{HOST}id/programme/efre-nrw"' in html and ">EFRE.NRW</a>" in html
+    # the evidence quote of the funds statement, linking to the highlighted passage
+    assert "Wirtschaftsministerium NRW fördert das Projekt aus EFRE.NRW" in html
+    assert f'href="{HOST}documents/pm-1?highlight=4-63#ev-4-63"' in html
+
+
+def test_incoming_links_on_the_page(client: TestClient) -> None:
+    html = client.get("/id/programme/efre-nrw", headers={"Accept": "text/html"}).text
+    assert "Incoming links" in html
+    assert f'href="{HOST}{MINISTRY}"' in html
+
+
+def test_node_evidence_on_a_grant(client: TestClient) -> None:
+    html = client.get("/id/grant/g1", headers={"Accept": "text/html"}).text
+    assert "Evidence for this fact" in html and "Die Zuwendung beträgt 0 Euro" in html
+
+
+def test_unknown_iri_404_by_accept(client: TestClient) -> None:
+    html = client.get("/id/organisation/nobody", headers={"Accept": "text/html"})
+    assert html.status_code == 404 and html.headers["content-type"].startswith("text/html")
+    turtle = client.get("/id/organisation/nobody", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 404 and turtle.headers["content-type"].startswith("text/turtle")
+    assert list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE)) == []
+
+
+def test_graph_iris_dereference(client: TestClient) -> None:
+    html = client.get("/graph/document/pm-1", headers={"Accept": "text/html"}).text
+    assert "Named graph" in html and "triples" in html
+
+
+def test_role_and_ontology_terms_dereference(client: TestClient) -> None:
+    assert client.get("/role/funder", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_document_page_highlights_quotes(client: TestClient) -> None:
+    response = client.get("/documents/pm-1", params={"highlight": "4-63"})
+    assert response.status_code == 200
+    html = response.text
+    assert '<span id="ev-4-63" class="anchor"></span><mark class="current">' in html
+    assert "Wirtschaftsministerium NRW fördert das Projekt aus EFRE.NRW</mark>" in html
+    assert "<mark>Die Zuwendung beträgt 0 Euro</mark>" in html
+    # the facts drawn from it
+    assert "Facts drawn from this document" in html
+    assert "fördert – EFRE.NRW" in html or "funds" in html
+    assert client.get("/documents/nope").status_code == 404
+
+
+def test_source_document_resource_links_its_text(client: TestClient) -> None:
+    html = client.get("/id/document/pm-1", headers={"Accept": "text/html"}).text
+    assert f'href="{HOST}documents/pm-1"' in html
+
+
+def test_ontology_html_and_turtle(client: TestClient) -> None:
+    html = client.get("/ontology", headers={"Accept": "text/html"}).text
+    assert 'id="Ministry"' in html and "Object properties" in html
+    turtle = client.get("/ontology.ttl")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert len(list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))) > 10
+
+
+def test_shapes_void_and_dumps(client: TestClient, build_dir) -> None:
+    assert "grant.ttl" in client.get("/shapes", headers={"Accept": "text/html"}).text
+    shapes = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert "NodeShape" in shapes.text
+    void = client.get("/void", headers={"Accept": "text/turtle"})
+    assert "void:Dataset" in void.text or "rdfs.org/ns/void#Dataset" in void.text
+    listing = client.get("/dumps/", headers={"Accept": "text/html"}).text
+    for name in ("foerdergraph.ttl", "foerdergraph.nq.gz", "foerdergraph.jsonld"):
+        assert f">{name}</a>" in listing
+    entries = client.get("/dumps/", headers={"Accept": "application/json"}).json()
+    entry = next(e for e in entries if e["file"] == "foerdergraph.trig.gz")
+    assert entry["sha256"] in listing
+    body = client.get("/dumps/foerdergraph.trig.gz").content
+    assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+    assert client.get("/dumps/../manifest.json").status_code == 404
+    assert client.get("/dumps/nothing.ttl").status_code == 404
+
+
+def test_canned_queries_listed_and_run_with_bound_parameters(client: TestClient) -> None:
+    html = client.get("/queries", headers={"Accept": "text/html"}).text
+    assert "Programmes a funder funds" in html and "funder" in html
+    listed = client.get("/api/queries").json()
+    assert {q["name"] for q in listed} == {"organisations", "programmes-of-funder"}
+    response = client.get(
+        "/queries/programmes-of-funder", params={"funder": BASE + MINISTRY, "format": "json"}
+    )
+    rows = response.json()["results"]["bindings"]
+    assert [r["label"]["value"] for r in rows] == ["EFRE.NRW"]
+    csv_text = client.get(
+        "/queries/programmes-of-funder",
+        params={"funder": BASE + MINISTRY},
+        headers={"Accept": "text/csv"},
+    ).text
+    assert "EFRE.NRW" in csv_text
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["> } SELECT * WHERE { ?s ?p ?o", "not an iri", "<" + BASE + MINISTRY + ">"],
+)
+def test_canned_query_parameters_cannot_inject(client: TestClient, value: str) -> None:
+    response = client.get("/queries/programmes-of-funder", params={"funder": value})
+    assert response.status_code == 400
+
+
+def test_canned_query_errors(client: TestClient) -> None:
+    assert client.get("/queries/programmes-of-funder").status_code == 400  # required
+    assert client.get("/queries/organisations", params={"bogus": "1"}).status_code == 400
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_search_autocomplete(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "wirtschaftsmin"}).json()
+    assert hits[0]["iri"] == BASE + MINISTRY
+    alt = client.get("/api/search", params={"q": "Europäischer Fonds"}).json()
+    assert alt[0]["iri"] == BASE + "id/programme/efre-nrw"
+    assert alt[0]["label"] == "EFRE.NRW" and alt[0]["matched"].startswith("Europäischer")
+    injection = client.get("/api/search", params={"q": '") } } SELECT * WHERE { ?s ?p ?o'})
+    assert injection.status_code == 200 and injection.json() == []
+
+
+def test_public_url_mapping(settings) -> None:
+    """With a public URL configured, links and Content-Location use it; IRIs stay canonical."""
+    from foerdergraph.serve.app import create_app
+
+    public = settings.with_(public_url="https://graph.example.org/fg/")
+    with TestClient(create_app(public), base_url="http://127.0.0.1:8000") as other:
+        response = other.get("/" + MINISTRY, headers={"Accept": "text/html"})
+        assert (
+            response.headers["content-location"] == f"https://graph.example.org/fg/{MINISTRY}.html"
+        )
+        assert 'href="https://graph.example.org/fg/id/programme/efre-nrw"' in response.text
+        turtle = other.get("/" + MINISTRY + ".ttl").text
+        assert BASE + "id/programme/efre-nrw" in turtle or "fgd:programme" in turtle
+
+
+def test_index_page_has_editor_examples_and_search(client: TestClient) -> None:
+    html = client.get("/").text
+    assert re.search(r'<textarea id="query"[^>]*>PREFIX fg: ', html)
+    assert '<option value="organisations"' in html
+    assert 'role="combobox"' in html
+    assert "/static/ui.js" in html and "https://cdn" not in html
+    assert client.get("/static/ui.js").status_code == 200
