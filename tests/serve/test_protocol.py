@@ -136,7 +136,8 @@ def test_service_description(client: TestClient) -> None:
         for row in store.query(
             "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> "
             "SELECT ?name WHERE { ?svc a sd:Service ; sd:endpoint ?e ; "
-            "sd:supportedLanguage sd:SPARQL11Query ; sd:defaultDataset/sd:namedGraph/sd:name ?name }"
+            "sd:supportedLanguage sd:SPARQL11Query ; "
+            "sd:defaultDataset/sd:namedGraph/sd:name ?name }"
         )
     }
     assert f"{BASE}graph/entities" in names and f"{BASE}graph/document/pm-1" in names
@@ -285,7 +286,8 @@ def test_row_cap_cuts_and_says_so(client: TestClient, settings) -> None:
     n = settings.max_result_rows + 50
     query = (
         "SELECT ?i WHERE { VALUES ?a { 0 1 2 3 4 5 6 7 8 9 } VALUES ?b { 0 1 2 3 4 5 6 7 8 9 } "
-        "VALUES ?c { 0 1 2 3 4 5 6 7 8 9 } VALUES ?d { 0 1 } BIND(?a + 10*?b + 100*?c + 1000*?d AS ?i) }"
+        "VALUES ?c { 0 1 2 3 4 5 6 7 8 9 } VALUES ?d { 0 1 } "
+        "BIND(?a + 10*?b + 100*?c + 1000*?d AS ?i) }"
     )
     assert n <= 2000
     response = client.get("/sparql", params={"query": query})
