@@ -9,6 +9,7 @@ researcher querying ORG / PROV / schema.org terms relies on.
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from collections import Counter
@@ -177,6 +178,42 @@ def test_no_fg_term_used_but_undefined(onto: Graph) -> None:
         if isinstance(node, URIRef) and str(node).startswith(str(FG))
     }
     assert used - defined == set()
+
+
+IMPORTS = sorted((ROOT / "data" / "imports").glob("erdf-*.trig.gz"))
+"""The committed imports (the ESF one is generated, not committed; see docs/import.md)."""
+
+
+@pytest.mark.parametrize("path", IMPORTS, ids=lambda p: p.name)
+def test_every_fg_term_in_the_imports_is_declared(onto: Graph, path: Path) -> None:
+    """The imported lists use only declared terms: every fg: IRI in a committed
+    data/imports/*.trig.gz (class, property or value) is a class or property of the ontology."""
+    defined = {str(t) for t in fg_terms(onto, OWL.Class, *PROPERTY_TYPES)}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        used = set(re.findall(r"<(" + re.escape(str(FG)) + r"[^>]*)>", handle.read()))
+    assert used, path
+    assert sorted(used - defined) == []
+
+
+def test_row_evidence_is_provenance_but_not_a_quote(onto: Graph) -> None:
+    """fg:evidence ranges over fg:Provenance, so a row record is not typed as a quote (whose
+    offsets and text the shapes check); both kinds of provenance are disjoint."""
+    assert (FG.evidence, RDFS.range, FG.Provenance) in onto
+    for cls in (FG.Evidence, FG.DataRecord):
+        assert (cls, RDFS.subClassOf, FG.Provenance) in onto
+    assert (FG.inDataset, RDFS.subPropertyOf, DCTERMS.isPartOf) in onto
+    assert (FG.SourceDataset, RDFS.subClassOf, URIRef("http://www.w3.org/ns/dcat#Dataset")) in onto
+    graph = reason("""
+        @prefix fg: <https://w3id.org/foerdergraph/ontology#> .
+        @prefix ex: <https://example.org/test/> .
+        ex:grant fg:evidence ex:row . ex:row fg:inDataset ex:list ; fg:row 3 .
+    """)
+    assert (EX.row, RDF.type, FG.DataRecord) in graph
+    assert (EX.row, RDF.type, FG.Provenance) in graph
+    assert (EX.row, RDF.type, FG.Evidence) not in graph
+    assert (EX.list, RDF.type, FG.SourceDataset) in graph
+    assert (EX.row, DCTERMS.isPartOf, EX.list) in graph
+    assert not list(graph.subjects(RDF.type, ERROR_MESSAGE))
 
 
 def test_labels_are_nfc(onto: Graph) -> None:
