@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "foerdergraph.commands",
     "foerdergraph.ingest.eu_lists_commands",
     "foerdergraph.serve.commands",
+    "foerdergraph.extract.commands",
 )
 """Modules whose `register(subparsers)` adds sub-commands, in the order --help lists them."""
 

@@ -1,0 +1,170 @@
+"""The knowledge graph as a gazetteer: every label and alternative label already curated.
+
+Entries come from the registry files the build reads (`data/entities.yaml`,
+`data/reference/nrw.yaml`) and from the `entities:` blocks of facts files (entities one document
+introduced), so a name that was curated once is recognised — and linked to the same key and IRI —
+in every later document. Matching uses a spaCy PhraseMatcher over a blank German pipeline: token
+boundaries stop "Land" from matching inside "Landrat", and thousands of labels cost one pass.
+A missing or empty registry simply gives an empty gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from foerdergraph.extract.model import Candidate, Span
+from foerdergraph.extract.orgtypes import TYPE_OF_CLASS
+from foerdergraph.extract.patterns import words
+
+REGISTRY_KIND = {
+    "organisation": "organisation",
+    "person": "person",
+    "place": "region",
+    "fund": "fund",
+    "programme": "programme",
+    "call": "programme",
+    "initiative": "programme",
+    "project": "project",
+}
+"""Registry kind (docs/curation.md) -> extraction kind."""
+
+_GENERIC = words(
+    "land landes bund ministerium ministeriums bezirksregierung stadt kreis region "
+    "regierung kammer hochschule wirtschaftsförderung zukunftsagentur handwerkskammer "
+    "projekt programm aufruf projektaufruf landeshauptstadt regionalmanagement "
+    "regionalmanagements metropolregion landesregierung bundesregierung hwk ihk "
+)
+"""Single words too generic to be names on their own, even when curated as an alias."""
+
+_CHUNK = 200_000
+_JOINERS = {"-", "|", "."} - {""}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registry entity: its key, registry kind, fg: class and every surface form."""
+
+    key: str
+    registry_kind: str
+    cls: str | None
+    label: str
+    alts: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        return REGISTRY_KIND.get(self.registry_kind, "organisation")
+
+    @property
+    def org_type(self) -> str | None:
+        if self.kind != "organisation":
+            return None
+        return TYPE_OF_CLASS.get(self.cls or "", "other")
+
+    def forms(self) -> tuple[str, ...]:
+        return (self.label, *self.alts)
+
+
+class Gazetteer:
+    """Registry entries and a matcher over their labels."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries = entries
+        self.by_key = {e.key: e for e in entries}
+        self._matcher = None
+        self._nlp = None
+
+    @classmethod
+    def from_data_dir(cls, data_dir: Path) -> Gazetteer:
+        """Registry of a project's data/ folder; absent files are skipped."""
+        entries: list[Entry] = []
+        for path in (data_dir / "entities.yaml", data_dir / "reference" / "nrw.yaml"):
+            entries.extend(read_registry(path))
+        for path in sorted((data_dir / "facts").glob("*.yaml")):
+            entries.extend(read_registry(path, block="entities"))
+        return cls(entries)
+
+    def _build(self):
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self._nlp = spacy.blank("de")
+        self._matcher = PhraseMatcher(self._nlp.vocab)
+        for entry in self.entries:
+            forms = [f for f in entry.forms() if usable_form(f)]
+            if forms:
+                self._matcher.add(entry.key, list(self._nlp.tokenizer.pipe(forms)))
+
+    def find(self, text: str, priority: int) -> list[Candidate]:
+        """Every occurrence of a curated surface form in `text`, as candidates carrying the key."""
+        if not self.entries:
+            return []
+        if self._matcher is None:
+            self._build()
+        out: list[Candidate] = []
+        for offset in range(0, len(text), _CHUNK):
+            chunk = text[offset : offset + _CHUNK + 200]
+            doc = self._nlp.make_doc(chunk)
+            for match_id, start, end in self._matcher(doc):
+                span = doc[start:end]
+                if offset and span.start_char < 200 and offset > 0 and span.start_char < 0:
+                    continue
+                if span.start_char >= _CHUNK and offset + _CHUNK < len(text):
+                    continue  # the next chunk reports it
+                entry = self.by_key[self._nlp.vocab.strings[match_id]]
+                begin = offset + span.start_char
+                end = begin + len(span.text)
+                if text[begin - 1 : begin] in _JOINERS or text[end : end + 1] in _JOINERS:
+                    continue  # part of a compound: "NRW-Wirtschaftsministerium", "Köln-Deutz"
+                found = Span(begin, end, span.text)
+                rank = priority - 26 if entry.kind == "region" else priority
+                out.append(
+                    Candidate(
+                        entry.kind, span.text, found, rank, entry.org_type, registry_key=entry.key
+                    )
+                )
+        return out
+
+
+def usable_form(form: str) -> bool:
+    """A surface form worth matching: three characters or more, not a generic single word."""
+    form = form.strip()
+    return len(form) >= 3 and not (" " not in form and form.casefold() in _GENERIC)
+
+
+def read_registry(path: Path, block: str | None = None) -> list[Entry]:
+    """Entries of one registry-shaped YAML file (optionally under a top-level `block`)."""
+    if not path.is_file():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return []
+    if block:
+        data = data.get(block) or {}
+    entries = []
+    for kind, items in data.items():
+        if kind not in REGISTRY_KIND or not isinstance(items, dict):
+            continue
+        for key, item in items.items():
+            if not isinstance(item, dict) or not item.get("label"):
+                continue
+            alts = item.get("alt") or []
+            alts = [alts] if isinstance(alts, str) else alts
+            entries.append(
+                Entry(
+                    str(key),
+                    kind,
+                    item.get("class"),
+                    str(item["label"]),
+                    tuple(str(a) for a in alts),
+                )
+            )
+    return entries
+
+
+def strip_article(form: str) -> str:
+    return re.sub(r"^(?:der|die|das)\s+", "", form)

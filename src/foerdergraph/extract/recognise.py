@@ -1,0 +1,502 @@
+"""Recognising mentions: organisations, persons, programmes, projects, funds and regions.
+
+Each recogniser proposes `Candidate`s with a priority; `select` keeps the best non-overlapping
+ones (registry names first, then quoted names, official organisation names, funds, laws, dotted
+names, regions, persons). Recognisers are rules over the clutter-masked text (see
+patterns.py), so every offset is a document offset; the registry gazetteer uses spaCy's
+PhraseMatcher (gazetteer.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from foerdergraph.extract import patterns as P
+from foerdergraph.extract.gazetteer import Gazetteer
+from foerdergraph.extract.model import Candidate, Span
+from foerdergraph.extract.normalise import clean_name
+from foerdergraph.extract.orgtypes import org_type
+from foerdergraph.extract.quotes import find_quoted, looks_like_name
+
+PRIORITY = {
+    "quoted": 50,
+    "registry": 48,
+    "ministry": 46,
+    "fund": 45,
+    "org": 40,
+    "law": 35,
+    "dotted": 30,
+    "region": 20,
+    "person": 10,
+    "coref": 5,
+}
+
+
+def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
+    """All candidates of `text` (already clutter-masked), overlaps resolved."""
+    found: list[Candidate] = []
+    if gazetteer is not None:
+        found.extend(gazetteer.find(text, PRIORITY["registry"]))
+    found.extend(quoted_names(text))
+    found.extend(ministries(text))
+    found.extend(funds(text))
+    found.extend(headed_organisations(text))
+    found.extend(legal_form_organisations(text))
+    found.extend(governments(text))
+    found.extend(laws(text))
+    found.extend(dotted_names(text))
+    found.extend(regions(text))
+    found.extend(persons(text))
+    return select(found)
+
+
+def select(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Greedy: highest priority first, then longest; drop anything overlapping a kept one."""
+    kept: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    ordered = sorted(
+        candidates, key=lambda c: (-c.priority, -(c.span.end - c.span.start), c.span.start)
+    )
+    for cand in ordered:
+        if any(cand.span.start < e and s < cand.span.end for s, e in taken):
+            continue
+        kept.append(cand)
+        taken.append((cand.span.start, cand.span.end))
+    return sorted(kept, key=lambda c: c.span.start)
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return Span(start, end, text[start:end])
+
+
+# --- quoted programme and project names --------------------------------------------------
+
+_LIST_JOIN = re.compile(r"^\s*(?:,|und|sowie|oder|,\s*und)\s*$")
+_GAP_WORD = re.compile(rf"(?:[{P.LOW}][\w-]*|\d+[\w.,]*|[„\"])$")
+
+
+def quoted_names(text: str) -> list[Candidate]:
+    """Quoted names classified by the cue noun before them (Programm, Projektaufruf, Projekt,
+    Vorhaben, …); names in a list after one cue ("die Vorhaben "A", "B" und "C"") share it.
+    Unclassified quoted names are kept as kind "quoted" and decided later by the document
+    (same name classified elsewhere, or a sub-programme "Regio.NRW – Wirtschaftsflächen")."""
+    out: list[Candidate] = []
+    previous: tuple[int, str] | None = None
+    for quote in find_quoted(text):
+        if not looks_like_name(quote.text):
+            continue
+        kind, subkind = _cue_kind(text, quote.open_at)
+        if kind is None and previous and _LIST_JOIN.match(text[previous[0] : quote.open_at]):
+            kind, subkind = previous[1], None
+        name = clean_name(quote.text)
+        if not name:
+            continue
+        span = Span(quote.start, quote.end, quote.text)
+        out.append(Candidate(kind or "quoted", name, span, PRIORITY["quoted"], subkind=subkind))
+        previous = (quote.close_at + 1, kind) if kind else None
+    return out
+
+
+def _cue_kind(text: str, quote_at: int) -> tuple[str | None, str | None]:
+    """('programme'|'project'|None, 'call'|'initiative'|None) from the words before a quote."""
+    window_start = max(0, quote_at - 120)
+    window = text[window_start:quote_at]
+    cut = max(window.rfind(ch) for ch in '.!?:;\n“"')
+    if cut >= 0:
+        window = window[cut + 1 :]
+    best: tuple[int, str, str | None] | None = None
+    for regex, kind in ((P.PROGRAMME_CUES, "programme"), (P.PROJECT_CUES, "project")):
+        for match in regex.finditer(window):
+            if best is None or match.end() > best[0]:
+                sub = None
+                if kind == "programme":
+                    sub = "call" if P.CALL_CUES.search(match.group(0)) else None
+                    sub = "initiative" if P.INITIATIVE_CUES.search(match.group(0)) else sub
+                best = (match.end(), kind, sub)
+    if best is None:
+        return None, None
+    gap = window[best[0] :].strip()
+    if P.NAME_BRIDGE.search(gap):
+        return best[1], best[2]
+    words = gap.split()
+    if len(words) <= 4 and all(_GAP_WORD.match(w) for w in words):
+        return best[1], best[2]
+    return None, None
+
+
+# --- organisations -----------------------------------------------------------------------
+
+_MINISTRY_ITEM = rf"[{P.UP}][\wÄÖÜäöüß]*(?:-[\wÄÖÜäöüß]+)*(?:-\s+und\s+[{P.UP}][\wÄÖÜäöüß]*)?"
+_MINISTRY_LIST = rf"{_MINISTRY_ITEM}(?:,\s+{_MINISTRY_ITEM})*(?:\s+und\s+{_MINISTRY_ITEM})?"
+_OF_LAND = r"(?:\s+(?:des\s+Landes|NRW)(?:\s+(?:Nordrhein-Westfalen|NRW))?)?"
+_MINISTRY_LONG = re.compile(
+    rf"(?<![\w-])(?:Bundes|Landes)?[Mm]inisteri(?:um|ums)\s+für\s+{_MINISTRY_LIST}"
+    rf"(?:\s+des\s+Landes\s+(?:Nordrhein-Westfalen|NRW))?"
+)
+_MINISTRY_COMPOUND = re.compile(
+    rf"(?<![\w-])(?:[{P.UP}]+-)?[{P.UP}][{P.LOW}]*ministeri(?:um|ums)(?![\w-]){_OF_LAND}"
+)
+_MINISTRY_BARE = re.compile(r"(?<=\b(?:das|dem|des|Das|Dem|Des|vom|Vom)\s)Ministeri(?:um|ums)\b")
+
+
+def ministries(text: str) -> list[Candidate]:
+    """Ministries: "Ministerium für Wirtschaft, Innovation, Digitalisierung und Energie",
+    "Bundesministeriums für …" (genitive), "NRW-Wirtschaftsministerium", "Wirtschaftsministerium
+    des Landes Nordrhein-Westfalen"; a bare "das Ministerium" refers back to one of them."""
+    out = []
+    for regex in (_MINISTRY_LONG, _MINISTRY_COMPOUND):
+        for match in regex.finditer(text):
+            span = _span(text, match.start(), match.end())
+            name = P.deinflect(clean_name(span.text))
+            out.append(Candidate("organisation", name, span, PRIORITY["ministry"], "ministry"))
+    for match in _MINISTRY_BARE.finditer(text):
+        span = _span(text, match.start(), match.end())
+        out.append(
+            Candidate(
+                "organisation",
+                "Ministerium",
+                span,
+                PRIORITY["coref"],
+                "ministry",
+                alias_of="ministerium",
+            )
+        )
+    return out
+
+
+_HEADS = (
+    r"Bezirksregierung|Handwerkskammer|Industrie-\s*und\s+Handelskammer|IHK|HWK|"
+    r"Fachhochschule|Hochschule|Universität|Ruhr-Universität|Zukunftsagentur|"
+    r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
+    r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
+    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|"
+    rf"[{P.UP}][\wÄÖÜäöüß]*-Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
+)
+_HEAD = re.compile(
+    rf"(?<![\w-])(?:(?P<adj>[{P.UP}][{P.LOW}]+(?:isch|lich)(?:e|er|en|es)?)\s+)?"
+    rf"(?P<head>{_HEADS})(?![\w-])"
+)
+_LINKERS = {
+    "für": re.compile(rf"\s+für\s+{_MINISTRY_LIST}"),
+    "zu": re.compile(rf"\s+zu\s+{P.CAP}"),
+    "of": re.compile(rf"\s+(?:der|des)\s+(?:Landeshauptstadt|Stadt|Kreises|Gemeinde)\s+{P.CAP}"),
+}
+_LINKERS_OF_HEAD = {
+    "hochschule": ("für",),
+    "fachhochschule": ("für",),
+    "institut": ("für",),
+    "agentur": ("für",),
+    "stiftung": ("für",),
+    "forschungszentrum": ("für",),
+    "ihk": ("zu",),
+    "industrie- und handelskammer": ("zu",),
+    "wirtschaftsförderung": ("of",),
+    "wirtschaftsförderungsgesellschaft": ("of",),
+}
+_TAIL_TOKEN = re.compile(rf"\s+({P.CAP})")
+_DASH_KREIS = re.compile(rf"\s+[–-]\s+Kreis\s+{P.CAP}")
+_COREF_HEADS = P.words(
+    "bezirksregierung handwerkskammer zukunftsagentur wirtschaftsförderung "
+    "regionalmanagement regionalverband hochschule ihk hwk kirchenkreis projektträger "
+)
+_PLACE_HEADS = frozenset({"stadt", "landeshauptstadt", "kreis", "gemeinde"})
+_ADJ_HEADS = frozenset({"kirchenkreis", "hochschule", "universität", "fachhochschule"})
+_DEFINITE = re.compile(
+    r"\b(?:der|die|das|dem|den|des|Der|Die|Das|Dem|Den|Des|vom|zum|zur|beim)\s+$"
+)
+_KREIS_COMPOUND = re.compile(rf"(?<![\w-])(?:[{P.UP}][{P.LOW}]+-)+Kreis(?:es)?(?![\w-])")
+
+
+def headed_organisations(text: str) -> list[Candidate]:
+    """Organisations named by a head word plus a name: "Bezirksregierung Münster", "der
+    Handwerkskammer Münster" (inflected, article outside the name), "IHK zu Düsseldorf",
+    "Hochschule Ruhr West", "Evangelische Kirchenkreis Recklinghausen", "Kreis Mettmann",
+    "Regionalmanagement Düsseldorf – Kreis Mettmann". "Stadt …"/"Kreis …" after a locative
+    preposition ("in der Stadt Recklinghausen") is a place, not an actor. A bare head after a
+    definite article ("die Zukunftsagentur") is a coreference to be resolved in the document."""
+    out: list[Candidate] = []
+    for match in _HEAD.finditer(text):
+        head = match["head"]
+        head_key = (
+            re.sub(r"(?:es|s)$", "", head.lower())
+            if head.lower() not in {"ihk", "hwk"}
+            else head.lower()
+        )
+        head_key = head_key if head_key in _COREF_HEADS | _PLACE_HEADS else head.lower()
+        start = (
+            match.start() if match["adj"] and head.lower() in _ADJ_HEADS else match.start("head")
+        )
+        end = match.end("head")
+        if text[end : end + 1] == "-":
+            continue  # "HWK-Präsident": part of a post, handled by persons()
+        end = _tail(text, end, head.lower())
+        span = _span(text, start, end)
+        if end == match.end("head"):
+            if (
+                head_key in _COREF_HEADS
+                and _DEFINITE.search(text[max(0, start - 6) : start])
+                and not text[end:].startswith("n ")
+            ):
+                out.append(
+                    Candidate("organisation", head, span, PRIORITY["coref"], alias_of=head_key)
+                )
+            continue
+        name = P.deinflect(clean_name(span.text))
+        if head_key in _PLACE_HEADS and P.LOCATIVE.search(text[max(0, start - 30) : start]):
+            out.append(Candidate("region", name, span, PRIORITY["region"], "municipality"))
+            continue
+        out.append(Candidate("organisation", name, span, PRIORITY["org"], org_type(name)))
+    for match in _KREIS_COMPOUND.finditer(text):
+        span = _span(text, match.start(), match.end())
+        name = P.deinflect(span.text)
+        kind = (
+            "region"
+            if P.LOCATIVE.search(text[max(0, span.start - 30) : span.start])
+            else "organisation"
+        )
+        out.append(Candidate(kind, name, span, PRIORITY["org"], "district"))
+    return out
+
+
+def _tail(text: str, end: int, head: str) -> int:
+    """End of the name after a head word: a linker phrase for some heads ("für …", "zu …",
+    "der Landeshauptstadt …") and then up to three capitalised tokens that are not function
+    words, months or abstract nouns."""
+    for linker in _LINKERS_OF_HEAD.get(head, ()):
+        if match := _LINKERS[linker].match(text, end):
+            return match.end()
+    taken = 0
+    while taken < 3 and (match := _TAIL_TOKEN.match(text, end)):
+        token = match.group(1)
+        if token in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(token) or token.endswith("."):
+            break
+        if taken == 0 and text[match.end() : match.end() + 1] == "-" and False:
+            break
+        end = match.end()
+        taken += 1
+    if head.startswith("regionalmanagement") and (match := _DASH_KREIS.match(text, end)):
+        end = match.end()
+    return end
+
+
+_LEGAL_FORM = re.compile(
+    r"(?<![\w-])(?:gGmbH|GmbH(?:\s*&\s*Co\.\s*KG)?|mbH|AG|KGaA|KG|SE|UG|eG|e\.\s?V\.)(?![\w-])"
+)
+
+
+def legal_form_organisations(text: str) -> list[Candidate]:
+    """Companies and associations named with a legal form: walk back from "GmbH"/"AG"/"e. V."
+    over up to five tokens, stopping at an article, preposition or punctuation ("die IST planbar
+    GmbH" -> "IST planbar GmbH"); one lower-case word is allowed inside a brand name."""
+    out = []
+    for match in _LEGAL_FORM.finditer(text):
+        start = match.start()
+        tokens = 0
+        lower = 0
+        pos = start
+        while tokens < 5:
+            prev = re.search(r"(\S+)\s+$", text[max(0, pos - 60) : pos])
+            if not prev:
+                break
+            token = prev.group(1)
+            token_start = pos - len(prev.group(0))
+            if (
+                token[-1] in ',.:;)("“”„'
+                or token.isdigit()
+                or (token.lower() in P.FUNCTION_WORDS and not token.isupper())
+            ):
+                break
+            if not token[0].isupper():
+                lower += 1
+                if lower > 1:
+                    break
+            pos = token_start
+            tokens += 1
+        if tokens == 0 or not text[pos].isupper():
+            continue
+        span = _span(text, pos, match.end())
+        name = clean_name(span.text)
+        out.append(Candidate("organisation", name, span, PRIORITY["org"], org_type(name)))
+    return out
+
+
+_GOVERNMENT = re.compile(
+    r"(?<![\w-])(?:(?:NRW|Landes|Bundes)-)?(?:Landesregierung|Bundesregierung|Staatskanzlei|"
+    r"Europäische Kommission|EU-Kommission)(?![\w-])"
+)
+_LAND = re.compile(r"(?<![\w-])Land(?:es)?\s+(?:Nordrhein-Westfalen|NRW)(?![\w-])")
+_BARE_LAND = re.compile(
+    rf"(?<=\b(?:das|dem|des|vom|Das|Dem|Des|Vom)\s)Land(?:es)?(?![\w-])(?!\s+[{P.UP}])"
+)
+
+
+def governments(text: str) -> list[Candidate]:
+    """Governments and the Land as an actor: "Landesregierung", "Bundesregierung", "Land
+    Nordrhein-Westfalen", "vom Land NRW"; a bare "das Land" refers back to a named Land."""
+    out = []
+    for match in _GOVERNMENT.finditer(text):
+        span = _span(text, match.start(), match.end())
+        name = re.sub(r"^NRW-", "", span.text)
+        out.append(Candidate("organisation", name, span, PRIORITY["org"], org_type(name)))
+    for match in _LAND.finditer(text):
+        span = _span(text, match.start(), match.end())
+        name = P.deinflect(span.text)
+        out.append(Candidate("organisation", name, span, PRIORITY["org"], "state_government"))
+    for match in _BARE_LAND.finditer(text):
+        span = _span(text, match.start(), match.end())
+        out.append(
+            Candidate(
+                "organisation", "Land", span, PRIORITY["coref"], "state_government", alias_of="land"
+            )
+        )
+    return out
+
+
+# --- funds, laws, dotted names, regions --------------------------------------------------
+
+
+def funds(text: str) -> list[Candidate]:
+    """EU funds by long or short name; the short name groups them ("EFRE")."""
+    out = []
+    for short, regex in P.FUND_PATTERNS:
+        for match in regex.finditer(text):
+            span = _span(text, match.start(), match.end())
+            out.append(Candidate("fund", span.text, span, PRIORITY["fund"], subkind=short))
+    return out
+
+
+def laws(text: str) -> list[Candidate]:
+    """Funding laws as programmes ("Investitionsgesetz Kohleregionen (InvKG)")."""
+    out = []
+    for match in P.LAW.finditer(text):
+        end = match.end(1) + 1 if match.group(1) else match.end()
+        name_end = match.start(1) - 2 if match.group(1) else match.end()
+        span = _span(text, match.start(), name_end)
+        out.append(
+            Candidate("programme", P.deinflect(span.text), span, PRIORITY["law"], subkind="law")
+        )
+        del end
+    return out
+
+
+_BANK = re.compile(r"\bBANK\b|[Bb]ank$")
+
+
+def dotted_names(text: str) -> list[Candidate]:
+    """Dotted names: a "…BANK" is a bank; after a cue noun they are programmes or projects;
+    otherwise a name ending in ".NRW" is a state programme (Regio.NRW, EFRE.NRW)."""
+    out = []
+    for match in P.DOTTED_NAME.finditer(text):
+        span = _span(text, match.start(), match.end())
+        name = span.text
+        if _BANK.search(name):
+            out.append(Candidate("organisation", name, span, PRIORITY["dotted"] + 15, "bank"))
+            continue
+        kind, sub = _cue_kind(text, match.start())
+        if kind is None and name.endswith(".NRW"):
+            kind = "programme"
+        if kind:
+            out.append(Candidate(kind, name, span, PRIORITY["dotted"], subkind=sub))
+    return out
+
+
+def regions(text: str) -> list[Candidate]:
+    """Regions by form ("Emscher-Lippe-Region", "Rheinisches Revier", "Ruhrgebiet")."""
+    out = []
+    for regex in P.REGION_PATTERNS:
+        for match in regex.finditer(text):
+            span = _span(text, match.start(), match.end())
+            out.append(
+                Candidate("region", region_name(span.text), span, PRIORITY["region"], "region")
+            )
+    return out
+
+
+def region_name(surface: str) -> str:
+    """Nominative of a region name: "im Rheinischen Revier" -> "Rheinisches Revier"."""
+    name = re.sub(r"(\w+isch)(?:es|en|e)\s+Reviers?\b", r"\1es Revier", surface)
+    return P.deinflect(name)
+
+
+# --- persons -------------------------------------------------------------------------------
+
+_NAME = re.compile(P.PERSON_NAME)
+_BAD_NAME_WORD = re.compile(
+    r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier)$", re.I
+)
+
+
+def persons(text: str) -> list[Candidate]:
+    """Persons next to a post: "Regierungspräsidentin Dorothee Feller", "HWK-Präsident Hans
+    Hund", "Thomas Westphal, Geschäftsführer der …", "dem Geschäftsführer der … (ZRR), Bodo
+    Middeldorf". A post with a surname only ("Minister Duin") refers to a full name elsewhere."""
+    out: list[Candidate] = []
+    for match in P.POST.finditer(text):
+        post = match.group(0)
+        after = text[match.end() : match.end() + 60]
+        name = _NAME.match(after, 1) if after.startswith(" ") else None
+        if name and _good_name(name.group(0)):
+            start = match.end() + name.start()
+            out.append(_person(text, start, match.end() + name.end(), post, match.start()))
+            continue
+        if surname := re.match(rf" ([{P.UP}][{P.LOW}]+)(?=[\s,.:;])", after):
+            word = surname.group(1)
+            if word not in P.STOP_CAP and not _BAD_NAME_WORD.search(word):
+                start = match.end() + 1
+                cand = _person(text, start, start + len(word), post, match.start())
+                cand.alias_of = "surname"
+                cand.priority = PRIORITY["coref"]
+                out.append(cand)
+        # "…, POST …, Vorname Name" (name after an apposition)
+        clause = re.match(
+            r"[^.;:!?\n„“\"]{0,110}?,\s+("
+            + P.PERSON_NAME
+            + r")(?=\s*[,.;:]|\s+(?:hat|ist|sagte|betont|erklärt))",
+            text[match.end() : match.end() + 160],
+        )
+        if clause and _good_name(clause.group(1)):
+            start = match.end() + clause.start(1)
+            out.append(_person(text, start, match.end() + clause.end(1), post, match.start()))
+    # "Vorname Name, [Nordrhein-Westfalens |der |die ]POST"
+    apposition = re.compile(
+        rf"(?<![\w-])({P.PERSON_NAME}),\s+(?:(?:der|die|des|[{P.UP}][\w-]+s)\s+)?(?={P.POST.pattern})"
+    )
+    for match in apposition.finditer(text):
+        if not _good_name(match.group(1)):
+            continue
+        post = P.POST.match(text, match.end())
+        out.append(
+            _person(
+                text,
+                match.start(1),
+                match.end(1),
+                post.group(0) if post else None,
+                post.start() if post else None,
+            )
+        )
+    return out
+
+
+def _good_name(name: str) -> bool:
+    words = [w for w in name.split() if not w.endswith(".")]
+    return all(
+        w not in P.STOP_CAP and not _BAD_NAME_WORD.search(w) and not P.POST.fullmatch(w)
+        for w in words
+    ) and not _is_org_word(name)
+
+
+@lru_cache(maxsize=4096)
+def _is_org_word(name: str) -> bool:
+    return bool(_HEAD.search(name) or re.search(r"ministeri|GmbH|regierung", name))
+
+
+def _person(text: str, start: int, end: int, post: str | None, post_at: int | None) -> Candidate:
+    title = re.match(P.TITLE, text[start:end])
+    span = _span(text, start + (title.end() if title else 0), end)
+    cand = Candidate("person", clean_name(span.text), span, PRIORITY["person"], post=post)
+    cand.post_org = str(post_at) if post_at is not None else None
+    return cand
