@@ -27,7 +27,8 @@ def built(settings: Settings) -> BuildResult:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Settings:
-    """A throw-away copy of the project's inputs, for tests that break them on purpose."""
+    """A throw-away copy of the project's inputs (the documents, without the large imported
+    lists), for tests that build several times or break the input on purpose."""
     for folder in ("ontology", "shapes", "data", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("imports"))
     return Settings(home=tmp_path, build_dir_override=tmp_path / "build")

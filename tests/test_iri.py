@@ -27,7 +27,9 @@ def test_mint_is_stable_and_under_the_base() -> None:
     first = mint("organisation", "Bezirksregierung Münster", base=BASE)
     assert first == mint("organisation", "Bezirksregierung Münster", base=BASE)
     assert str(first) == BASE + "id/organisation/bezirksregierung-muenster"
-    assert str(mint("evidence", "000_abc", "10-42", base=BASE)) == BASE + "id/evidence/000-abc/10-42"
+    assert (
+        str(mint("evidence", "000_abc", "10-42", base=BASE)) == BASE + "id/evidence/000-abc/10-42"
+    )
 
 
 def test_graph_iri() -> None:

@@ -65,8 +65,11 @@ def check_inputs(settings: Settings) -> tuple[Inputs, ValidationReport]:
         inputs = load_inputs(settings)
     except InputError as exc:
         raise BuildError(f"invalid input ({len(exc.problems)} problems):\n{exc}") from exc
-    report = validate(inputs.dataset(settings.base_iri), shapes=load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl"),
-                      ontology=inputs.ontology)
+    report = validate(
+        inputs.dataset(settings.base_iri),
+        shapes=load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl"),
+        ontology=inputs.ontology,
+    )
     return inputs, report
 
 
@@ -81,8 +84,10 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     with _step("reason (OWL 2 RL)", timings, progress):
         data = [p.graph for p in inputs.parts if p.kind != "ontology"]
         inferred = materialise(inputs.ontology, data, settings.base_iri)
-        parts = [*inputs.parts,
-                 GraphPart(graph_iri("inferred", base=settings.base_iri), "inferred", inferred)]
+        parts = [
+            *inputs.parts,
+            GraphPart(graph_iri("inferred", base=settings.base_iri), "inferred", inferred),
+        ]
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
@@ -100,17 +105,18 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
 def _write_release(staging: Path, parts: list[GraphPart], settings: Settings) -> dict[str, object]:
     base = settings.base_iri
     dataset = ox.Store()
-    fill_store(dataset, ((p.iri, p.graph) for p in parts))
+    fill_store(dataset, ((p.iri, p.graph) for p in sorted(parts, key=lambda p: str(p.iri))))
     dumps = write_dumps(dataset, staging / "dumps", prefixes(base))
-    graphs = [GraphInfo(str(p.iri), p.kind, _count(dataset, str(p.iri)), p.document)
-              for p in parts]
+    graphs = [GraphInfo(str(p.iri), p.kind, _count(dataset, str(p.iri)), p.document) for p in parts]
     void_graph = ox.NamedNode(str(graph_iri("void", base=base)))
-    void = void_quads(base, graphs, dumps, class_partitions(dataset), len(dataset),
-                      build_time(settings.home))
+    void = void_quads(
+        base, graphs, dumps, class_partitions(dataset), len(dataset), build_time(settings.home)
+    )
     void_store = ox.Store()
     void_store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in void)
-    void_bytes = void_store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                                 prefixes=prefixes(base))
+    void_bytes = void_store.dump(
+        format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes(base)
+    )
     (staging / "void.ttl").write_bytes(void_bytes)
     (staging / "dumps" / "void.ttl").write_bytes(void_bytes)
     disk = ox.Store(str(store_path(staging)))
@@ -124,14 +130,19 @@ def _write_release(staging: Path, parts: list[GraphPart], settings: Settings) ->
         "base_iri": base,
         "triples": len(dataset),
         "graphs": [
-            {"iri": g.iri, "kind": g.kind, "triples": g.triples,
-             **({"document": g.document} if g.document else {})}
+            {
+                "iri": g.iri,
+                "kind": g.kind,
+                "triples": g.triples,
+                **({"document": g.document} if g.document else {}),
+            }
             for g in graphs
         ],
         "dumps": [d.as_dict() for d in dumps],
     }
     (staging / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -139,8 +150,9 @@ def _count(dataset: ox.Store, graph: str) -> int:
     return sum(1 for _ in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
-def _publish(staging: Path, releases: Path, settings: Settings,
-             manifest: dict[str, object]) -> Path:
+def _publish(
+    staging: Path, releases: Path, settings: Settings, manifest: dict[str, object]
+) -> Path:
     """Move the staged build into place and switch `current` to it atomically."""
     final = releases / str(manifest["build_id"])
     if not final.exists():  # an existing release of the same id has byte-identical dumps
@@ -156,7 +168,9 @@ def _publish(staging: Path, releases: Path, settings: Settings,
 
 def _prune(releases: Path, keep: Path) -> None:
     """Delete all but the newest few releases (never the current one)."""
-    others = sorted((p for p in releases.iterdir() if p.is_dir() and p != keep
-                     and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime)
+    others = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and p != keep and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
     for old in others[: max(0, len(others) - KEEP_RELEASES)]:
         shutil.rmtree(old, ignore_errors=True)

@@ -31,7 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="foerdergraph",
-        description="A linked-open-data knowledge graph of public funding in North Rhine-Westphalia.",
+        description="A linked-open-data knowledge graph of public funding in NRW.",
     )
     parser.add_argument("--version", action="version", version=f"foerdergraph {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

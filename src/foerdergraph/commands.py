@@ -44,8 +44,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"build failed; the previous build is untouched.\n{exc}")
         return EXIT_INVALID
     manifest = result.manifest
-    print(f"built {manifest['triples']} quads in {len(manifest['graphs'])} graphs "  # type: ignore[arg-type]
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"built {manifest['triples']} quads in {len(manifest['graphs'])} graphs "  # type: ignore[arg-type]
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     print(f"store and dumps: {result.path} (linked as {settings.current_build})")
     return EXIT_OK
 
@@ -56,8 +58,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _err(str(exc))
         return EXIT_INVALID
-    print(report.text() if not report.conforms else
-          f"valid: {len(inputs.parts)} graphs conform to the SHACL shapes")
+    print(
+        report.text()
+        if not report.conforms
+        else f"valid: {len(inputs.parts)} graphs conform to the SHACL shapes"
+    )
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
@@ -77,8 +82,9 @@ def _resolve_query(args: argparse.Namespace, settings: Settings) -> CannedQuery 
         canned = load_canned_queries(settings.queries_dir)
         if args.file in canned:
             return canned[args.file]
-        raise FileNotFoundError(f"{args.file}: no such file or canned query "
-                                f"(canned: {', '.join(canned)})")
+        raise FileNotFoundError(
+            f"{args.file}: no such file or canned query (canned: {', '.join(canned)})"
+        )
     text = path.read_text(encoding="utf-8")
     return parse_canned(path) if text.startswith("#+") else text
 
@@ -185,8 +191,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("file", nargs="?", help="a .rq file or the name of a canned query")
     p.add_argument("--query", help="the query text instead of a file")
     p.add_argument("--format", choices=QUERY_FORMATS, default="table")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a canned query parameter (repeatable); bound as an RDF term")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a canned query parameter (repeatable); bound as an RDF term",
+    )
     p.set_defaults(handler=cmd_query)
 
     p = subparsers.add_parser("export", help="write the last build in an RDF format")

@@ -49,23 +49,17 @@ class Settings:
         default_factory=lambda: os.environ.get("FOERDERGRAPH_BASE", DEFAULT_BASE_IRI)
     )
     build_dir_override: Path | None = field(
-        default_factory=lambda: (
-            Path(p) if (p := os.environ.get("FOERDERGRAPH_BUILD_DIR")) else None
-        )
+        default_factory=lambda: Path(p) if (p := os.environ.get("FOERDERGRAPH_BUILD_DIR")) else None
     )
     query_timeout_s: float = field(
         default_factory=lambda: _env_float("FOERDERGRAPH_QUERY_TIMEOUT", 10.0)
     )
-    max_result_rows: int = field(
-        default_factory=lambda: _env_int("FOERDERGRAPH_MAX_ROWS", 100_000)
-    )
+    max_result_rows: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_MAX_ROWS", 100_000))
     max_body_bytes: int = field(
         default_factory=lambda: _env_int("FOERDERGRAPH_MAX_BODY", 1_000_000)
     )
 
-    query_workers: int = field(
-        default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_WORKERS", 0)
-    )
+    query_workers: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_WORKERS", 0))
     """Query worker processes of `foerdergraph serve`; 0 = one per CPU, at least 2."""
     public_url: str | None = field(
         default_factory=lambda: os.environ.get("FOERDERGRAPH_PUBLIC_URL") or None

@@ -39,8 +39,14 @@ def build_time(home: Path) -> dt.datetime | None:
     if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=home, capture_output=True,
-                             text=True, timeout=10, check=True).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=home,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return dt.datetime.fromtimestamp(int(out), tz=dt.UTC) if out else None
@@ -65,9 +71,14 @@ def _lit(value: object, datatype: str | None = None, lang: str | None = None) ->
     return ox.Literal(str(value), datatype=_n(datatype) if datatype else None)
 
 
-def void_quads(base: str, graphs: Iterable[GraphInfo], dumps: Iterable[Dump],
-               classes: Iterable[tuple[str, int]], total_triples: int,
-               modified: dt.datetime | None) -> list[ox.Triple]:
+def void_quads(
+    base: str,
+    graphs: Iterable[GraphInfo],
+    dumps: Iterable[Dump],
+    classes: Iterable[tuple[str, int]],
+    total_triples: int,
+    modified: dt.datetime | None,
+) -> list[ox.Triple]:
     """The description as triples (written to void.ttl and into the store's void graph)."""
     ds = _n(str(mint("dataset", "foerdergraph", base=base)))
     t: list[ox.Triple] = []
@@ -78,9 +89,15 @@ def void_quads(base: str, graphs: Iterable[GraphInfo], dumps: Iterable[Dump],
     add(ds, str(RDF.type), _n(str(VOID.Dataset)))
     add(ds, str(RDF.type), _n(str(DCAT.Dataset)))
     add(ds, str(DCTERMS.title), _lit("foerdergraph", lang="en"))
-    add(ds, str(DCTERMS.description), _lit(
-        "Who funds, administers, approves, leads and partners in public funding programmes in "
-        "North Rhine-Westphalia, with the quote that supports every fact.", lang="en"))
+    add(
+        ds,
+        str(DCTERMS.description),
+        _lit(
+            "Who funds, administers, approves, leads and partners in public funding programmes in "
+            "North Rhine-Westphalia, with the quote that supports every fact.",
+            lang="en",
+        ),
+    )
     add(ds, str(DCTERMS.license), _n(LICENSE))
     add(ds, str(DCTERMS.hasVersion), _lit(__version__))
     if modified is not None:

@@ -1,8 +1,9 @@
 """Dumps: the built graph in every common RDF syntax, plain and gzip-compressed.
 
 Formats with named graphs (TriG, N-Quads, JSON-LD) keep the provenance graphs; Turtle, N-Triples
-and RDF/XML carry the union. Output is byte-identical for identical input: Oxigraph writes in
-index order, blank nodes are canonical, and gzip headers carry no time stamp.
+and RDF/XML carry the union. Output is byte-identical for identical input: quads enter the
+store in sorted order (Oxigraph writes in insertion order), blank nodes are canonical, and gzip
+headers carry no time stamp.
 """
 
 from __future__ import annotations
@@ -63,13 +64,18 @@ def union_of(dataset: ox.Store) -> ox.Store:
     return union
 
 
-def serialise(dataset: ox.Store, union: ox.Store, fmt: DumpFormat,
-              prefixes: dict[str, str]) -> bytes:
+def serialise(
+    dataset: ox.Store, union: ox.Store, fmt: DumpFormat, prefixes: dict[str, str]
+) -> bytes:
     """One format's bytes: the dataset for graph-aware formats, else the union."""
     source = dataset if fmt.named_graphs else union
     kwargs: dict[str, object] = {}
-    if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML,
-                          ox.RdfFormat.JSON_LD):
+    if fmt.rdf_format in (
+        ox.RdfFormat.TURTLE,
+        ox.RdfFormat.TRIG,
+        ox.RdfFormat.RDF_XML,
+        ox.RdfFormat.JSON_LD,
+    ):
         kwargs["prefixes"] = prefixes
     if not fmt.named_graphs:
         kwargs["from_graph"] = ox.DefaultGraph()
@@ -81,15 +87,24 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def _record(path: Path, data: bytes, fmt: DumpFormat, triples: int,
-            compression: str | None) -> Dump:
+def _record(
+    path: Path, data: bytes, fmt: DumpFormat, triples: int, compression: str | None
+) -> Dump:
     path.write_bytes(data)
-    return Dump(path.name, fmt.name, fmt.media_type, compression, len(data), triples,
-                hashlib.sha256(data).hexdigest())
+    return Dump(
+        path.name,
+        fmt.name,
+        fmt.media_type,
+        compression,
+        len(data),
+        triples,
+        hashlib.sha256(data).hexdigest(),
+    )
 
 
-def write_dumps(dataset: ox.Store, out_dir: Path, prefixes: dict[str, str],
-                formats: list[str] | None = None) -> list[Dump]:
+def write_dumps(
+    dataset: ox.Store, out_dir: Path, prefixes: dict[str, str], formats: list[str] | None = None
+) -> list[Dump]:
     """Write every dump (plain and .gz) into out_dir and describe each."""
     out_dir.mkdir(parents=True, exist_ok=True)
     union = union_of(dataset)
@@ -100,6 +115,7 @@ def write_dumps(dataset: ox.Store, out_dir: Path, prefixes: dict[str, str],
         count = len(dataset) if fmt.named_graphs else len(union)
         path = out_dir / f"{DUMP_STEM}.{fmt.extension}"
         dumps.append(_record(path, data, fmt, count, None))
-        dumps.append(_record(path.with_name(path.name + ".gz"), gzip_bytes(data), fmt, count,
-                             "gzip"))
+        dumps.append(
+            _record(path.with_name(path.name + ".gz"), gzip_bytes(data), fmt, count, "gzip")
+        )
     return dumps

@@ -36,7 +36,9 @@ KINDS = frozenset(
 )
 """The kinds of thing that get IRIs under `{base}id/`."""
 
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+_GERMAN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
+)
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 

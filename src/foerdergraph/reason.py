@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import owlrl
+from owlrl.Namespaces import ERRNS
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from foerdergraph.config import ONTOLOGY_NS, ROLE_NS
+from foerdergraph.errors import BuildError
 
 _TRIVIAL_OBJECTS = {
     (RDF.type, OWL.Thing),
@@ -23,8 +25,13 @@ _TRIVIAL_OBJECTS = {
     (RDFS.subClassOf, OWL.Thing),
     (RDFS.subClassOf, RDFS.Resource),
 }
-_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-              OWL.equivalentProperty}
+_REFLEXIVE = {
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+}
 
 
 def _is_ours(term: object, namespaces: tuple[str, ...]) -> bool:
@@ -44,7 +51,10 @@ def keep(triple: tuple[object, object, object], namespaces: tuple[str, ...]) -> 
 
 
 def materialise(ontology: Graph, data: Iterable[Graph], base_iri: str) -> Graph:
-    """The OWL 2 RL closure of ontology + data, minus what was asserted and what is trivial."""
+    """The OWL 2 RL closure of ontology + data, minus what was asserted and what is trivial.
+
+    A contradiction (e.g. something typed both Person and Organisation, which the ontology
+    declares disjoint) stops the build: owlrl only records it as a message in the graph."""
     merged = Graph()
     for triple in ontology:
         merged.add(triple)
@@ -55,6 +65,10 @@ def materialise(ontology: Graph, data: Iterable[Graph], base_iri: str) -> Graph:
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
     ).expand(merged)
+    if contradictions := sorted(str(m) for m in merged.objects(None, ERRNS.error)):
+        raise BuildError(
+            "the data contradicts the ontology (OWL 2 RL):\n" + "\n".join(contradictions)
+        )
     namespaces = (base_iri, ONTOLOGY_NS, ROLE_NS)
     inferred = Graph()
     for triple in sorted(set(merged) - asserted):

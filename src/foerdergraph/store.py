@@ -40,9 +40,11 @@ def canonical(graph: Graph) -> Graph:
 
 
 def quads_of(graph: Graph, name: URIRef) -> Iterable[ox.Quad]:
-    """The graph's triples as quads in the named graph `name`."""
+    """The graph's triples as quads in the named graph `name`, in a fixed order: rdflib's
+    iteration order depends on string hashing, which differs from run to run, and Oxigraph's
+    in-memory store writes dumps in insertion order."""
     graph_name = ox.NamedNode(str(name))
-    for s, p, o in canonical(graph):
+    for s, p, o in sorted(canonical(graph), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
         yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)  # type: ignore[arg-type]
 
 

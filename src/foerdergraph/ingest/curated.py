@@ -90,8 +90,14 @@ def read_facts_file(path: Path, ontology: OntologyIndex) -> FactsFile:
 class _DocumentContext:
     """What translating one document's facts needs: text, registry, ontology, problems so far."""
 
-    def __init__(self, facts_file: FactsFile, doc: SourceDocument, registry: Registry,
-                 ontology: OntologyIndex, base: str) -> None:
+    def __init__(
+        self,
+        facts_file: FactsFile,
+        doc: SourceDocument,
+        registry: Registry,
+        ontology: OntologyIndex,
+        base: str,
+    ) -> None:
         self.facts_file = facts_file
         self.doc = doc
         self.doc_iri = doc.iri(base)
@@ -130,16 +136,20 @@ def _decimal(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _participation(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
-                   ) -> tuple[URIRef | None, list[Triple]]:
+def _participation(
+    ctx: _DocumentContext,
+    body: dict[str, Any],
+    fact_id: str | None,
+) -> tuple[URIRef | None, list[Triple]]:
     agent = ctx.entity(body.get("agent"), "agent")
     target = ctx.entity(body.get("in"), "in")
     role = ctx.role(body.get("role"))
     if agent is None or target is None or role is None:
         return None, []
     role_name = str(body["role"])
-    node = mint("participation", fact_id or f"{body['agent']}-{role_name}-{body['in']}",
-                base=ctx.base)
+    node = mint(
+        "participation", fact_id or f"{body['agent']}-{role_name}-{body['in']}", base=ctx.base
+    )
     triples: list[Triple] = [
         (node, RDF.type, FG.Participation),
         (node, FG.participant, agent),
@@ -157,8 +167,11 @@ def _participation(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | N
     return node, triples
 
 
-def _grant(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
-           ) -> tuple[URIRef | None, list[Triple]]:
+def _grant(
+    ctx: _DocumentContext,
+    body: dict[str, Any],
+    fact_id: str | None,
+) -> tuple[URIRef | None, list[Triple]]:
     project = ctx.entity(body.get("for"), "for")
     recipients = ctx.entities(body.get("recipient"), "recipient")
     funders = ctx.entities(body.get("funder"), "funder")
@@ -171,8 +184,9 @@ def _grant(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
     recipient_keys = body.get("recipient") or []
     if not isinstance(recipient_keys, list):
         recipient_keys = [recipient_keys]
-    node = mint("grant", fact_id or "-".join([str(body["for"]), *map(str, recipient_keys)]),
-                base=ctx.base)
+    node = mint(
+        "grant", fact_id or "-".join([str(body["for"]), *map(str, recipient_keys)]), base=ctx.base
+    )
     triples: list[Triple] = [
         (node, RDF.type, FG.Grant),
         (node, FG.grantFor, project),
@@ -181,8 +195,11 @@ def _grant(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
     ]
     triples += [(node, FG.grantRecipient, r) for r in recipients]
     triples += [(node, FG.grantFunder, f) for f in funders]
-    for field_name, prop in (("approved_by", FG.approvedBy), ("programme", FG.underProgramme),
-                             ("fund", FG.fundingSource)):
+    for field_name, prop in (
+        ("approved_by", FG.approvedBy),
+        ("programme", FG.underProgramme),
+        ("fund", FG.fundingSource),
+    ):
         triples += [(node, prop, iri) for iri in ctx.entities(body.get(field_name), field_name)]
     if body.get("funding_rate") is not None:
         rate = _decimal(body["funding_rate"])
@@ -193,14 +210,20 @@ def _grant(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
     return node, triples
 
 
-def _post(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
-          ) -> tuple[URIRef | None, list[Triple]]:
+def _post(
+    ctx: _DocumentContext,
+    body: dict[str, Any],
+    fact_id: str | None,
+) -> tuple[URIRef | None, list[Triple]]:
     person = ctx.entity(body.get("person"), "person")
     title = str(body.get("title") or "").strip()
     if not title:
         ctx.problem("post: title missing")
-    organisation = (ctx.entity(body["organisation"], "organisation")
-                    if body.get("organisation") is not None else None)
+    organisation = (
+        ctx.entity(body["organisation"], "organisation")
+        if body.get("organisation") is not None
+        else None
+    )
     if person is None or not title:
         return None, []
     names = [str(body["person"]), title]
@@ -219,16 +242,22 @@ def _post(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
     return node, triples
 
 
-def _membership(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
-                ) -> tuple[URIRef | None, list[Triple]]:
+def _membership(
+    ctx: _DocumentContext,
+    body: dict[str, Any],
+    fact_id: str | None,
+) -> tuple[URIRef | None, list[Triple]]:
     member = ctx.entity(body.get("member"), "member")
     organisation = ctx.entity(body.get("organisation"), "organisation")
     role_name = str(body.get("role") or "member")
     role = ctx.role(role_name)
     if member is None or organisation is None or role is None:
         return None, []
-    node = mint("membership", fact_id or f"{body['member']}-{role_name}-{body['organisation']}",
-                base=ctx.base)
+    node = mint(
+        "membership",
+        fact_id or f"{body['member']}-{role_name}-{body['organisation']}",
+        base=ctx.base,
+    )
     return node, [
         (node, RDF.type, FG.Membership),
         (node, ORG.member, member),
@@ -238,8 +267,14 @@ def _membership(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None
     ]
 
 
-_DATATYPES = {"date": XSD.date, "gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth,
-              "decimal": XSD.decimal, "integer": XSD.integer, "string": None}
+_DATATYPES = {
+    "date": XSD.date,
+    "gYear": XSD.gYear,
+    "gYearMonth": XSD.gYearMonth,
+    "decimal": XSD.decimal,
+    "integer": XSD.integer,
+    "string": None,
+}
 
 
 def _value_literal(ctx: _DocumentContext, value: object, datatype: str) -> Literal | None:
@@ -257,8 +292,11 @@ def _value_literal(ctx: _DocumentContext, value: object, datatype: str) -> Liter
     return literal
 
 
-def _statement(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
-               ) -> tuple[URIRef | None, list[Triple]]:
+def _statement(
+    ctx: _DocumentContext,
+    body: dict[str, Any],
+    fact_id: str | None,
+) -> tuple[URIRef | None, list[Triple]]:
     subject = ctx.entity(body.get("subject"), "subject")
     prop = ctx.ontology.fg_property(str(body.get("property")))
     if prop is None:
@@ -274,8 +312,9 @@ def _statement(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
         shown = str(body.get("value"))
     if subject is None or prop is None or obj is None:
         return None, []
-    node = mint("statement", fact_id or f"{body['subject']}-{body['property']}-{shown}",
-                base=ctx.base)
+    node = mint(
+        "statement", fact_id or f"{body['subject']}-{body['property']}-{shown}", base=ctx.base
+    )
     return node, [
         (subject, prop, obj),
         (node, RDF.type, RDF.Statement),
@@ -285,8 +324,9 @@ def _statement(ctx: _DocumentContext, body: dict[str, Any], fact_id: str | None,
     ]
 
 
-Translator = Callable[[_DocumentContext, dict[str, Any], str | None],
-                      tuple[URIRef | None, list[Triple]]]
+Translator = Callable[
+    [_DocumentContext, dict[str, Any], str | None], tuple[URIRef | None, list[Triple]]
+]
 TRANSLATORS: dict[str, Translator] = {
     "participation": _participation,
     "grant": _grant,
@@ -355,8 +395,13 @@ def _mention_triples(ctx: _DocumentContext) -> Iterator[Triple]:
             yield entity_iri, FG.mention, evidence_iri(ctx.doc.id, span, ctx.base)
 
 
-def facts_triples(facts_file: FactsFile, doc: SourceDocument, registry: Registry,
-                  ontology: OntologyIndex, base: str) -> list[Triple]:
+def facts_triples(
+    facts_file: FactsFile,
+    doc: SourceDocument,
+    registry: Registry,
+    ontology: OntologyIndex,
+    base: str,
+) -> list[Triple]:
     """All triples of one document's facts; raises InputError listing every problem."""
     local = registry.copy()
     problems = local.add(facts_file.entities) + check_references(facts_file.entities, local)

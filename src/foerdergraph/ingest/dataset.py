@@ -69,9 +69,14 @@ def _provenance(graph: Graph, title: str, meta: dict[str, object] | None = None)
     name = URIRef(str(graph.identifier))
     graph.add((name, RDF.type, SD.Graph))
     graph.add((name, DCTERMS.title, Literal(title, lang="en")))
-    for key, prop in (("source", DCTERMS.source), ("publisher", DCTERMS.publisher),
-                      ("date", DCTERMS.date), ("note", RDFS.comment), ("title", RDFS.label),
-                      ("license", DCTERMS.license)):
+    for key, prop in (
+        ("source", DCTERMS.source),
+        ("publisher", DCTERMS.publisher),
+        ("date", DCTERMS.date),
+        ("note", RDFS.comment),
+        ("title", RDFS.label),
+        ("license", DCTERMS.license),
+    ):
         if meta and meta.get(key):
             graph.add((name, prop, Literal(str(meta[key]))))
 
@@ -84,8 +89,14 @@ def load_inputs(settings: Settings) -> Inputs:
     data = settings.data_dir
     registry = Registry()
     problems: list[InputProblem] = []
-    parts: list[GraphPart] = [GraphPart(graph_iri("ontology", base=base), "ontology",
-                                        ontology_graph, sources=[settings.ontology_dir])]
+    parts: list[GraphPart] = [
+        GraphPart(
+            graph_iri("ontology", base=base),
+            "ontology",
+            ontology_graph,
+            sources=[settings.ontology_dir],
+        )
+    ]
     registry_files = [("reference", p) for p in sorted((data / "reference").glob("*.yaml"))]
     registry_files.append(("entities", data / "entities.yaml"))
     loaded = []
@@ -102,8 +113,9 @@ def load_inputs(settings: Settings) -> Inputs:
         problems.extend(check_references(entities, registry))
         iri = graph_iri(*([kind] if kind == "entities" else [kind, path.stem]), base=base)
         graph = _new_graph(iri, base)
-        _provenance(graph, f"foerdergraph {kind}: {path.name}",
-                    read_mapping(path).get("provenance"))
+        _provenance(
+            graph, f"foerdergraph {kind}: {path.name}", read_mapping(path).get("provenance")
+        )
         if not problems:
             for entity in entities:
                 for triple in entity_triples(entity, registry, ontology, base):
@@ -124,8 +136,9 @@ def load_inputs(settings: Settings) -> Inputs:
     return Inputs(ontology_graph, parts)
 
 
-def _document_part(doc: SourceDocument, data: Path, registry: Registry, ontology: OntologyIndex,
-                   base: str) -> tuple[GraphPart | None, list[InputProblem]]:
+def _document_part(
+    doc: SourceDocument, data: Path, registry: Registry, ontology: OntologyIndex, base: str
+) -> tuple[GraphPart | None, list[InputProblem]]:
     facts_path = data / "facts" / f"{doc.id}.yaml"
     try:
         facts_file = read_facts_file(facts_path, ontology) if facts_path.is_file() else None

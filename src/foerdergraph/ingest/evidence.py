@@ -88,8 +88,9 @@ def evidence_iri(doc_id: str, span: Span, base: str) -> URIRef:
     return mint("evidence", doc_id, f"{span.start}-{span.end}", base=base)
 
 
-def evidence_triples(doc_iri: URIRef, doc_id: str, text: str, span: Span,
-                     base: str) -> Iterator[Triple]:
+def evidence_triples(
+    doc_iri: URIRef, doc_id: str, text: str, span: Span, base: str
+) -> Iterator[Triple]:
     """The evidence node: the quote and its offsets in the document."""
     node = evidence_iri(doc_id, span, base)
     yield node, RDF.type, FG.Evidence

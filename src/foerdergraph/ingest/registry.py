@@ -25,12 +25,32 @@ from foerdergraph.vocab import FG
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
-REGISTRY_KINDS = ("organisation", "person", "place", "fund", "programme", "call", "initiative",
-                  "project")
+REGISTRY_KINDS = (
+    "organisation",
+    "person",
+    "place",
+    "fund",
+    "programme",
+    "call",
+    "initiative",
+    "project",
+)
 """Top-level keys of a registry file; each is also the IRI kind of its entries."""
 
-_ENTRY_FIELDS = frozenset({"class", "label", "label_en", "alt", "part_of", "located_in",
-                           "responsible_for", "ags", "same_as", "note"})
+_ENTRY_FIELDS = frozenset(
+    {
+        "class",
+        "label",
+        "label_en",
+        "alt",
+        "part_of",
+        "located_in",
+        "responsible_for",
+        "ags",
+        "same_as",
+        "note",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,9 @@ def _parse_entry(
         problems.append(InputProblem(path, where, f"unknown fields {sorted(unknown)}"))
     cls = ontology.fg_class(str(entry.get("class", "")))
     if cls is None:
-        problems.append(InputProblem(path, where, f"class {entry.get('class')!r} is not an fg: class"))
+        problems.append(
+            InputProblem(path, where, f"class {entry.get('class')!r} is not an fg: class")
+        )
     if not entry.get("label"):
         problems.append(InputProblem(path, where, "label missing"))
     if cls is None or not entry.get("label"):
@@ -141,8 +163,11 @@ class Registry:
         for entity in entities:
             if (other := self._entities.get(entity.key)) is not None:
                 problems.append(
-                    InputProblem(entity.origin, f"{entity.kind}.{entity.key}",
-                                 f"key already defined in {other.origin}")
+                    InputProblem(
+                        entity.origin,
+                        f"{entity.kind}.{entity.key}",
+                        f"key already defined in {other.origin}",
+                    )
                 )
                 continue
             self._entities[entity.key] = entity
@@ -179,13 +204,19 @@ def check_references(entities: list[Entity], registry: Registry) -> list[InputPr
         for field_name in ("part_of", "located_in", "responsible_for"):
             for ref in getattr(entity, field_name):
                 if ref not in registry:
-                    problems.append(InputProblem(entity.origin, f"{entity.kind}.{entity.key}",
-                                                 f"{field_name}: unknown key {ref!r}"))
+                    problems.append(
+                        InputProblem(
+                            entity.origin,
+                            f"{entity.kind}.{entity.key}",
+                            f"{field_name}: unknown key {ref!r}",
+                        )
+                    )
     return problems
 
 
-def entity_triples(entity: Entity, registry: Registry, ontology: OntologyIndex,
-                   base: str) -> Iterator[Triple]:
+def entity_triples(
+    entity: Entity, registry: Registry, ontology: OntologyIndex, base: str
+) -> Iterator[Triple]:
     """The entity's description: class, labels, and its place in the hierarchy of bodies,
     undertakings or places (part_of means subOrganisationOf, partOf or withinArea by class)."""
     s = entity.iri(base)

@@ -2,8 +2,8 @@
 
 Parameters are bound as RDF terms through Oxigraph's `substitutions`, never pasted into the query
 text, so no input can change a query's structure. Oxigraph substitutes only variables the query
-projects, so every parameter must be a SELECT variable. The header format follows grlc's `#+` decorator
-convention:
+projects, so every parameter must be a SELECT variable. The header format follows grlc's `#+`
+decorator convention:
 
     #+ title: Recurring partners
     #+ description: Actors taking part in more than one programme or initiative.
@@ -46,8 +46,9 @@ class Parameter:
         try:
             return _TERM_MAKERS[self.type](raw)
         except (ValueError, InvalidOperation) as exc:
-            raise ParameterError(f"parameter {self.name!r}: {raw!r} is not a valid {self.type}"
-                                 ) from exc
+            raise ParameterError(
+                f"parameter {self.name!r}: {raw!r} is not a valid {self.type}"
+            ) from exc
 
 
 def _iri(raw: str) -> ox.NamedNode:
@@ -89,7 +90,8 @@ class CannedQuery:
         known = {p.name: p for p in self.parameters}
         if unknown := sorted(set(values) - set(known)):
             raise ParameterError(
-                f"unknown parameter(s) {unknown}; {self.name} takes {sorted(known) or 'none'}")
+                f"unknown parameter(s) {unknown}; {self.name} takes {sorted(known) or 'none'}"
+            )
         bound: dict[ox.Variable, object] = {}
         for param in self.parameters:
             raw = values.get(param.name, param.default)
@@ -106,7 +108,7 @@ def parse_header(text: str) -> dict[str, object]:
     lines = []
     for line in text.splitlines():
         if line.startswith(HEADER):
-            lines.append(line[len(HEADER):].removeprefix(" "))
+            lines.append(line[len(HEADER) :].removeprefix(" "))
         elif line.strip() and not line.startswith("#"):
             break
     header = yaml.safe_load("\n".join(lines)) if lines else None
@@ -119,24 +121,38 @@ def parse_canned(path: Path) -> CannedQuery:
         header = parse_header(text)
     except yaml.YAMLError as exc:
         raise InputError([InputProblem(path, "header", f"invalid YAML: {exc}")]) from exc
-    problems = [InputProblem(path, "header", f"{key} missing")
-                for key in ("title", "description") if not header.get(key)]
+    problems = [
+        InputProblem(path, "header", f"{key} missing")
+        for key in ("title", "description")
+        if not header.get(key)
+    ]
     params = []
     for raw in header.get("params") or []:  # type: ignore[union-attr]
         if not isinstance(raw, dict) or raw.get("type", "string") not in PARAM_TYPES:
-            problems.append(InputProblem(path, "params", f"bad parameter {raw!r}; types are "
-                                         f"{PARAM_TYPES}"))
+            problems.append(
+                InputProblem(path, "params", f"bad parameter {raw!r}; types are {PARAM_TYPES}")
+            )
             continue
-        params.append(Parameter(name=str(raw["name"]), type=str(raw.get("type", "string")),
-                                required=bool(raw.get("required", False)),
-                                default=None if raw.get("default") is None else str(raw["default"]),
-                                description=str(raw.get("description", ""))))
+        params.append(
+            Parameter(
+                name=str(raw["name"]),
+                type=str(raw.get("type", "string")),
+                required=bool(raw.get("required", False)),
+                default=None if raw.get("default") is None else str(raw["default"]),
+                description=str(raw.get("description", "")),
+            )
+        )
     if problems:
         raise InputError(problems)
-    return CannedQuery(name=path.stem, title=str(header["title"]),
-                       description=" ".join(str(header["description"]).split()), text=text,
-                       path=path, parameters=tuple(params),
-                       columns=tuple(str(c) for c in header.get("columns") or ()))  # type: ignore[union-attr]
+    return CannedQuery(
+        name=path.stem,
+        title=str(header["title"]),
+        description=" ".join(str(header["description"]).split()),
+        text=text,
+        path=path,
+        parameters=tuple(params),
+        columns=tuple(str(c) for c in header.get("columns") or ()),
+    )  # type: ignore[union-attr]
 
 
 def load_canned_queries(queries_dir: Path) -> dict[str, CannedQuery]:

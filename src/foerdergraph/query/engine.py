@@ -22,11 +22,13 @@ TABULAR_FORMATS = {
 }
 
 
-def run_query(store: ox.Store, text: str,
-              substitutions: Mapping[ox.Variable, object] | None = None) -> Result:
+def run_query(
+    store: ox.Store, text: str, substitutions: Mapping[ox.Variable, object] | None = None
+) -> Result:
     """Evaluate one query over the union of the store's graphs."""
-    return store.query(text, use_default_graph_as_union=True,
-                       substitutions=dict(substitutions or {}))  # type: ignore[arg-type]
+    return store.query(
+        text, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
+    )  # type: ignore[arg-type]
 
 
 def _cell(term: object) -> str:

@@ -1,0 +1,145 @@
+"""The canned queries answer the competency questions on the seed documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from foerdergraph.build import BuildResult
+from foerdergraph.config import Settings
+from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries
+from foerdergraph.query.engine import as_rows, run_query
+
+ID = "https://w3id.org/foerdergraph/id/"
+MINISTRY = ID + "organisation/wirtschaftsministerium-nrw"
+
+
+@pytest.fixture(scope="module")
+def canned(settings: Settings) -> dict[str, CannedQuery]:
+    return load_canned_queries(settings.queries_dir)
+
+
+@pytest.fixture(scope="module")
+def store(built: BuildResult) -> ox.Store:
+    return ox.Store.read_only(str(built.path / "store"))
+
+
+def rows(store: ox.Store, query: CannedQuery, **params: str) -> list[dict[str, str]]:
+    result = run_query(store, query.text, query.substitutions(params))
+    columns, values = as_rows(result)  # type: ignore[arg-type]
+    assert set(query.columns) <= set(columns), "the header's columns are the query's columns"
+    return [dict(zip(columns, row, strict=True)) for row in values]
+
+
+def test_every_canned_query_has_a_header_and_bindable_parameters(
+    canned: dict[str, CannedQuery], store: ox.Store
+) -> None:
+    assert {
+        "recurring-partners",
+        "programme-actors",
+        "grants",
+        "approvals",
+        "people-posts",
+        "fact-sources",
+    } <= set(canned)
+    samples = {
+        "iri": MINISTRY,
+        "string": "x",
+        "langstring": "x",
+        "integer": "1",
+        "decimal": "1.5",
+        "date": "2020-01-01",
+    }
+    for query in canned.values():
+        assert query.title and query.description and query.columns
+        values = {p.name: samples[p.type] for p in query.parameters}
+        run_query(store, query.text, query.substitutions(values))  # binds without error
+
+
+def test_recurring_partners_finds_the_ministry_in_regio_nrw_and_umbau_21(
+    canned: dict[str, CannedQuery], store: ox.Store
+) -> None:
+    found = {r["partner"]: r for r in rows(store, canned["recurring-partners"])}
+    ministry = found[MINISTRY]
+    assert ministry["programmes"] == "2"
+    assert set(ministry["programme_names"].split(" | ")) == {"Regio.NRW", "Umbau 21 – Smart Region"}
+    assert all(int(r["programmes"]) > 1 for r in found.values())
+
+
+def test_programme_actors_with_roles(canned: dict[str, CannedQuery], store: ox.Store) -> None:
+    result = rows(store, canned["programme-actors"], programme=ID + "programme/regio-nrw")
+    roles = {(r["actorLabel"], r["roleLabel"]) for r in result}
+    assert ("Wirtschaftsförderung Dortmund", "federführend") in roles
+    assert any(
+        actor.startswith("Projektträger ETN") and role == "Projektträger" for actor, role in roles
+    )
+    assert {r["programme"] for r in result} == {ID + "programme/regio-nrw"}
+
+
+def test_grants_by_programme_and_project(canned: dict[str, CannedQuery], store: ox.Store) -> None:
+    result = rows(store, canned["grants"], programme=ID + "programme/umbau-21-smart-region")
+    procheck = [r for r in result if r["project"] == ID + "project/procheck"]
+    assert len(procheck) == 1
+    assert procheck[0]["amount"] == "769560.68"
+    assert procheck[0]["currency"] == "EUR"
+    assert procheck[0]["recipients"] == "Handwerkskammer Münster"
+
+
+def test_who_approves_what_in_which_regierungsbezirk(
+    canned: dict[str, CannedQuery], store: ox.Store
+) -> None:
+    result = rows(store, canned["approvals"])
+    assert {
+        (r["authorityLabel"], r["regierungsbezirkLabel"], r["undertakingLabel"]) for r in result
+    } >= {("Bezirksregierung Münster", "Regierungsbezirk Münster", "ProCheck")}
+
+
+def test_people_and_their_posts(canned: dict[str, CannedQuery], store: ox.Store) -> None:
+    posts = {
+        (r["name"], r["post"], r["organisationLabel"]) for r in rows(store, canned["people-posts"])
+    }
+    assert ("Dorothee Feller", "Regierungspräsidentin", "Bezirksregierung Münster") in posts
+    assert ("Thomas Westphal", "Geschäftsführer", "Wirtschaftsförderung Dortmund") in posts
+    assert any(
+        name == "Garrelt Duin" and org.startswith("Ministerium für Wirtschaft")
+        for name, _post, org in posts
+    )
+
+
+def test_where_a_fact_comes_from(canned: dict[str, CannedQuery], store: ox.Store) -> None:
+    result = rows(store, canned["fact-sources"], resource=ID + "project/procheck")
+    quotes = {(r["document"], r["quote"]) for r in result}
+    assert ("001_514295b5d009b54a", "wird mit 769.560,68 Euro gefördert") in quotes
+    assert all(int(r["end"]) > int(r["start"]) for r in result)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"resource": "x> } DROP ALL #"}, "not a valid iri"),
+        ({"resource": ""}, "is required"),
+        ({}, "is required"),
+        ({"resource": ID, "limit": "3"}, "unknown parameter"),
+    ],
+)
+def test_bad_parameters_are_refused_never_pasted(
+    canned: dict[str, CannedQuery], params: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ParameterError, match=message):
+        canned["fact-sources"].substitutions(params)
+
+
+def test_string_parameters_are_bound_as_literals(store: ox.Store, tmp_path: Path) -> None:
+    from foerdergraph.query.canned import parse_canned
+
+    path = tmp_path / "echo.rq"
+    path.write_text(
+        "#+ title: Echo\n#+ description: echo\n#+ columns: [q]\n"
+        "#+ params:\n#+   - {name: q, type: string}\nSELECT ?q WHERE {}\n",
+        encoding="utf-8",
+    )
+    query = parse_canned(path)
+    hostile = '" } ; DROP ALL ; SELECT * { "'
+    assert rows(store, query, q=hostile) == [{"q": hostile}]
