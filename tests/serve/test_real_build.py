@@ -1,0 +1,63 @@
+"""The server over a real `foerdergraph build` of data/ (into a temporary build folder)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from foerdergraph.config import load_settings
+from foerdergraph.serve.app import create_app
+
+
+@pytest.fixture(scope="session")
+def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    build_dir = tmp_path_factory.mktemp("real-build")
+    env = {**os.environ, "FOERDERGRAPH_BUILD_DIR": str(build_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "foerdergraph.cli", "build"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    settings = load_settings().with_(build_dir_override=Path(build_dir), query_workers=2)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+def test_every_canned_query_runs(real_client: TestClient) -> None:
+    for query in real_client.get("/api/queries").json():
+        if any(p["required"] and p["default"] is None for p in query["parameters"]):
+            continue
+        response = real_client.get(f"/queries/{query['name']}", params={"format": "json"})
+        assert response.status_code == 200, (query["name"], response.text)
+
+
+def test_entities_documents_and_dumps(real_client: TestClient) -> None:
+    rows = real_client.get(
+        "/sparql",
+        params={
+            "query": "PREFIX fg: <https://w3id.org/foerdergraph/ontology#> "
+            "PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?org ?id WHERE { ?org a fg:Organisation . "
+            "?doc a fg:SourceDocument ; dcterms:identifier ?id } LIMIT 1"
+        },
+    ).json()["results"]["bindings"]
+    assert rows
+    iri = rows[0]["org"]["value"]
+    base = real_client.app.state.release.manifest["base_iri"]
+    page = real_client.get("/" + iri[len(base) :], headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "<h1>" in page.text
+    document = real_client.get(f"/documents/{rows[0]['id']['value']}")
+    assert document.status_code == 200 and "<mark" in document.text
+    dumps = real_client.get("/dumps/", headers={"Accept": "application/json"}).json()
+    assert any(d["file"].endswith(".ttl.gz") for d in dumps)
+    assert real_client.get("/dumps/" + dumps[0]["file"]).status_code == 200
+    assert real_client.get("/ontology", headers={"Accept": "text/html"}).status_code == 200
