@@ -24,8 +24,9 @@ serve: install ## build when no build exists, then serve on $(HOST):$(PORT)
 	test -e build/current/manifest.json || $(BIN)/foerdergraph build
 	$(BIN)/foerdergraph serve --host $(HOST) --port $(PORT)
 
-test: install ## lint and run the whole test suite
+test: install ## lint and run the whole test suite (installs Debian's chromium for the UI test)
 	$(BIN)/ruff check src tests benchmarks
+	sh tests/serve/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 lint: install
