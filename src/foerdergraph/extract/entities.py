@@ -41,13 +41,18 @@ def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
     candidates = _decide_quoted(candidates)
     entities: dict[tuple[str, str], Entity] = {}
     corefs: list[Candidate] = []
+    registry_groups: dict[str, tuple[str, str]] = {}
     for cand in candidates:
         if cand.alias_of:
             corefs.append(cand)
             continue
         kind = cand.kind
-        key = (kind, cand.registry_key or group_key(kind, cand.name, cand.subkind))
+        key = (kind, group_key(kind, cand.name, cand.subkind))
+        if cand.registry_key:
+            key = registry_groups.setdefault(cand.registry_key, key)
         entity = entities.get(key)
+        if entity is not None and cand.registry_key and not entity.registry_key:
+            entity.registry_key = cand.registry_key
         if entity is None:
             entity = Entity(
                 kind,

@@ -44,6 +44,7 @@ def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     found.extend(funds(text))
     found.extend(headed_organisations(text))
     found.extend(legal_form_organisations(text))
+    found.extend(listed_members(text))
     found.extend(governments(text))
     found.extend(laws(text))
     found.extend(dotted_names(text))
@@ -61,10 +62,20 @@ def select(candidates: Iterable[Candidate]) -> list[Candidate]:
     )
     for cand in ordered:
         if any(cand.span.start < e and s < cand.span.end for s, e in taken):
+            _lend_post(cand, kept)
             continue
         kept.append(cand)
         taken.append((cand.span.start, cand.span.end))
     return sorted(kept, key=lambda c: c.span.start)
+
+
+def _lend_post(dropped: Candidate, kept: list[Candidate]) -> None:
+    """A person found both in the registry and next to a post keeps the post."""
+    if dropped.kind != "person" or not dropped.post:
+        return
+    for other in kept:
+        if other.kind == "person" and other.span == dropped.span and not other.post:
+            other.post, other.post_org = dropped.post, dropped.post_org
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -321,6 +332,33 @@ def legal_form_organisations(text: str) -> list[Candidate]:
         span = _span(text, pos, match.end())
         name = clean_name(span.text)
         out.append(Candidate("organisation", name, span, PRIORITY["org"], org_type(name)))
+    return out
+
+
+LISTED_MEMBERS = re.compile(
+    r"(?:Partner(?:organisationen|kommunen|städte|n)?|Mitglieder|Mitgliedskommunen|"
+    r"Gesellschafter|Kooperationspartner)\s+(?:der|des)\s+[^()\n.;]{1,60}?\s*\(([^()\n]{3,200})\)"
+)
+"""Members listed in brackets: "den Partnerorganisationen der RegionRuhr (Bochum, Dortmund, …)"."""
+_ITEM_SPLIT = re.compile(r",\s*|\s+und\s+|\s+sowie\s+")
+_ITEM = re.compile(rf"[{P.UP}][\wÄÖÜäöüß.-]*(?:\s+[{P.UP}][\wÄÖÜäöüß.-]*){{0,3}}")
+
+
+def listed_members(text: str) -> list[Candidate]:
+    """Each name in a bracketed member list is an organisation; a bare place name there is the
+    municipality acting as a member ("Partnerorganisationen … (Bochum, Hagen, …-Kreis)")."""
+    out = []
+    for match in LISTED_MEMBERS.finditer(text):
+        position = match.start(1)
+        for item in _ITEM_SPLIT.split(match.group(1)):
+            at = text.find(item, position)
+            position = at + len(item)
+            if not item or not _ITEM.fullmatch(item) or item in P.STOP_CAP:
+                continue
+            kind = org_type(item)
+            kind = "municipality" if kind == "other" and " " not in item else kind
+            span = Span(at, at + len(item), item)
+            out.append(Candidate("organisation", item, span, PRIORITY["org"], kind))
     return out
 
 

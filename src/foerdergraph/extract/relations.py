@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from foerdergraph.extract import patterns as P
 from foerdergraph.extract.model import Entity, Relation, Span
 from foerdergraph.extract.normalise import Amount, find_amounts
+from foerdergraph.extract.recognise import LISTED_MEMBERS
 
 FUNDER_TYPES = frozenset({"state_government", "ministry", "district_government", "bank", "eu_body"})
 """Organisation types that fund in their own name."""
@@ -79,6 +80,10 @@ _SUBCONTRACT = re.compile(
     r"Unterauftragnehmer(?:in)?\s+(?:der|des)\s+$|im\s+Auftrag\s+(?:der|des)\s+$"
 )
 _MEMBERS = re.compile(r"Kooperation\s+(?:zwischen|von|aus)|Zusammenschlus+\s+(?:von|aus)")
+_LIST_GAP = re.compile(r"\s*(?:,|\s+und|\s+sowie|,\s+und)\s+(?:(?:der|dem|den|die|des)\s+)?")
+_PROJECT_OF = re.compile(
+    r"\b(?:Projekt|Projektvorhaben|Vorhaben|Förderprojekt|Kooperationsprojekt)\s+(?:der|des)\s+$"
+)
 _MEMBER_OF = re.compile(r"Mitglied(?:er)?\s+(?:im|des|der)\s+$")
 _DAUGHTER = re.compile(
     r"Tochter(?:gesellschaft|unternehmen)?\s+(?:des|der)\s+$|\bTeil\s+(?:des|der)\s+$"
@@ -471,6 +476,12 @@ def leads(ctx: Context, sent: Sentence) -> None:
         for project in projects[:1]:
             for org in lead_orgs[:1]:
                 ctx.add(org, "leads", project, sent, "federführend", confidence, None, "lead")
+    for span, holder in sent.items:
+        if holder.kind == "organisation" and ctx.before(span, _PROJECT_OF, 30):
+            named = [e for s, e in sent.items if e.kind == "project" and s.end <= span.start]
+            project = named[-1] if named else ctx.focus("project", span.start)
+            if project is not None:
+                ctx.add(holder, "leads", project, sent, "Projekt(vorhaben) der", 0.6, None, "lead")
     if sent.has("funded_list") and ctx.recipient is not None and not sent.of("organisation"):
         for project in sent.of("project"):
             ctx.add(
@@ -667,9 +678,9 @@ def organisation_links(ctx: Context, sent: Sentence) -> None:
     if cue := _MEMBERS.search(sent.span.text):
         cue_at = sent.span.start + cue.start()
         groups = [e for s, e in orgs if s.start < cue_at]
-        members = [e for s, e in orgs if s.start > cue_at]
+        after = [(s, e) for s, e in orgs if s.start > cue_at]
         for group in groups[-1:]:
-            for member in members:
+            for member in enumeration(ctx.text, after):
                 if member is not group:
                     ctx.add(
                         member,
@@ -681,6 +692,22 @@ def organisation_links(ctx: Context, sent: Sentence) -> None:
                         None,
                         "member",
                     )
+    for listed in LISTED_MEMBERS.finditer(sent.span.text):
+        start, bracket = sent.span.start + listed.start(), sent.span.start + listed.start(1)
+        end = sent.span.start + listed.end(1)
+        groups = [e for s, e in orgs if start <= s.start < bracket]
+        for group in groups[-1:]:
+            for member in [e for s, e in orgs if bracket <= s.start < end]:
+                ctx.add(
+                    member,
+                    "member_of",
+                    group,
+                    sent,
+                    "Partnerorganisationen (…)",
+                    0.7,
+                    None,
+                    "member",
+                )
 
 
 def located(ctx: Context, sent: Sentence) -> None:
@@ -716,6 +743,20 @@ def located(ctx: Context, sent: Sentence) -> None:
         ):
             for target in sent.of("project", "programme")[:1]:
                 ctx.add(host, "hosts", target, sent, "bei der … angesiedelt", 0.6, None, "host")
+
+
+def enumeration(text: str, items: list[tuple[Span, Entity]]) -> list[Entity]:
+    """The first item and those following it as a list ("A, B und C"): stops at the first gap
+    that is not a comma, "und" or "sowie" (with an optional article)."""
+    out: list[Entity] = []
+    previous: Span | None = None
+    for span, entity in items:
+        if previous is not None and not _LIST_GAP.fullmatch(text[previous.end : span.start]):
+            break
+        if entity not in out:
+            out.append(entity)
+        previous = span
+    return out
 
 
 def programme_strands(ctx: Context) -> None:

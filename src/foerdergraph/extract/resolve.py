@@ -97,6 +97,29 @@ class Resolver:
             used.add(key)
             entity.key = key
             entity.iri = str(mint(mint_kind(entity), key, base=self.base))
+        merge_same_key(result)
+
+
+def merge_same_key(result: Extraction) -> None:
+    """Two entities resolved to one registry key are one entity ("In|Die RegionRuhr 4.0" and
+    its full quoted title); relations are moved onto the survivor."""
+    survivors: dict[tuple[str, str], Entity] = {}
+    replaced: dict[int, Entity] = {}
+    for entity in list(result.entities):
+        if entity.registry_key is None:
+            continue
+        keep = survivors.setdefault((entity.kind, entity.registry_key), entity)
+        if keep is entity:
+            continue
+        if len(entity.name) > len(keep.name):
+            keep.name, entity.name = entity.name, keep.name
+        keep.mentions = sorted(keep.mentions + entity.mentions, key=lambda m: m.start)
+        keep.aliases = list(dict.fromkeys([*keep.aliases, entity.name, *entity.aliases]))
+        result.entities.remove(entity)
+        replaced[id(entity)] = keep
+    for relation in result.relations:
+        relation.subject = replaced.get(id(relation.subject), relation.subject)
+        relation.object = replaced.get(id(relation.object), relation.object)
 
 
 def _numbers(text: str) -> list[str]:
