@@ -32,17 +32,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"extract: no such file: {path}", file=sys.stderr)
         return EXIT_MISSING
+    gazetteer = _gazetteer(args)
     try:
-        result = extract_file(path, _gazetteer(args), settings.base_iri)
+        result = extract_file(path, gazetteer, settings.base_iri)
     except ReadError as err:
         print(f"extract: {err}", file=sys.stderr)
         return EXIT_INVALID
     for warning in result.warnings:
         print(f"extract: {path.name}: {warning}", file=sys.stderr)
     if args.format == "turtle":
+        from foerdergraph.errors import InputError
         from foerdergraph.extract.rdf import to_graph
 
-        sys.stdout.write(to_graph(result, settings.base_iri).serialize(format="turtle"))
+        try:
+            graph = to_graph(result, settings, gazetteer)
+        except InputError as err:
+            print(f"extract: the extraction does not translate to RDF:\n{err}", file=sys.stderr)
+            return EXIT_INVALID
+        sys.stdout.write(graph.serialize(format="turtle"))
     else:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -10,7 +10,6 @@ A missing or empty registry simply gives an empty gazetteer.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +52,9 @@ class Entry:
     cls: str | None
     label: str
     alts: tuple[str, ...]
+    origin: str = "registry"
+    """"registry" for entities.yaml / reference data, else the id of the facts file whose
+    `entities:` block introduced it (such keys are not visible to other documents' facts)."""
 
     @property
     def kind(self) -> str:
@@ -84,7 +86,7 @@ class Gazetteer:
         for path in (data_dir / "entities.yaml", data_dir / "reference" / "nrw.yaml"):
             entries.extend(read_registry(path))
         for path in sorted((data_dir / "facts").glob("*.yaml")):
-            entries.extend(read_registry(path, block="entities"))
+            entries.extend(read_registry(path, block="entities", origin=path.stem))
         return cls(entries)
 
     def _build(self):
@@ -135,7 +137,7 @@ def usable_form(form: str) -> bool:
     return len(form) >= 3 and not (" " not in form and form.casefold() in _GENERIC)
 
 
-def read_registry(path: Path, block: str | None = None) -> list[Entry]:
+def read_registry(path: Path, block: str | None = None, origin: str = "registry") -> list[Entry]:
     """Entries of one registry-shaped YAML file (optionally under a top-level `block`)."""
     if not path.is_file():
         return []
@@ -161,10 +163,7 @@ def read_registry(path: Path, block: str | None = None) -> list[Entry]:
                     item.get("class"),
                     str(item["label"]),
                     tuple(str(a) for a in alts),
+                    origin,
                 )
             )
     return entries
-
-
-def strip_article(form: str) -> str:
-    return re.sub(r"^(?:der|die|das)\s+", "", form)

@@ -1,0 +1,127 @@
+"""`foerdergraph ingest`: add a new document to data/ with its extracted facts as a draft.
+
+Writes `data/sources/<id>.txt` (the text as read: UTF-8, NFC, "\\n" line ends — the text every
+offset refers to), `data/sources/<id>.yaml` (metadata) and `data/facts/<id>.yaml` (the draft).
+Nothing is overwritten, and nothing is written unless the draft passes the same loader the
+build uses (keys, roles, verbatim quotes) and the SHACL shapes on the document's slice of the
+graph — so an ingested draft always loads in the next build.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from foerdergraph.config import Settings
+from foerdergraph.extract.draft import build_draft, dump_draft
+from foerdergraph.extract.gazetteer import Gazetteer
+from foerdergraph.extract.loading import translate
+from foerdergraph.extract.normalise import find_dates
+from foerdergraph.extract.pipeline import extract_text
+from foerdergraph.extract.reading import read_document
+
+
+class IngestError(ValueError):
+    """The document cannot be ingested; the message lists why."""
+
+
+def document_id(path: Path) -> str:
+    """A document id from a file name: letters, digits, "_" and "-" only."""
+    doc_id = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-")
+    if not doc_id:
+        raise IngestError(f"cannot derive a document id from {path.name!r}; pass --id")
+    return doc_id
+
+
+def metadata(text: str, path: Path, title: str | None, publisher: str | None,
+             url: str | None, encoding: str, warnings: list[str]) -> dict[str, Any]:  # fmt: skip
+    """The sources/<id>.yaml mapping: title (default: first line), the first date stated near
+    the top, and a note saying how the text was read."""
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
+    dates = [d for s, _e, d in find_dates(text[:600]) if d.day]
+    note = f"Added by `foerdergraph ingest` from {path.name} (read as {encoding}"
+    note += "; " + "; ".join(warnings) + ")." if warnings else ")."
+    return {
+        "title": title or first_line[:200],
+        "publisher": publisher,
+        "date": dates[0].iso if dates else None,
+        "place": None,
+        "url": url,
+        "language": "de",
+        "kind": "press_release",
+        "note": note + " Facts are a machine-extracted draft awaiting review.",
+    }
+
+
+def ingest(
+    path: Path,
+    settings: Settings,
+    *,
+    doc_id: str | None = None,
+    title: str | None = None,
+    publisher: str | None = None,
+    url: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[Path]:
+    """Ingest `path`; returns the three files written."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    doc_id = doc_id or document_id(path)
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", doc_id):
+        raise IngestError(f"document id {doc_id!r}: use letters, digits, '_' and '-' only")
+    data = settings.data_dir
+    text_path = data / "sources" / f"{doc_id}.txt"
+    meta_path = data / "sources" / f"{doc_id}.yaml"
+    facts_path = data / "facts" / f"{doc_id}.yaml"
+    existing = [p for p in (text_path, meta_path, facts_path) if p.exists()]
+    if existing:
+        names = ", ".join(str(p) for p in existing)
+        raise IngestError(f"refusing to overwrite {names}; choose another --id")
+    decoded = read_document(path)
+    gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_data_dir(data)
+    result = extract_text(decoded.text, doc_id, gazetteer, settings.base_iri)
+    registry_keys = {e.key for e in gazetteer.entries if e.origin == "registry"}
+    draft, skipped = build_draft(result, registry_keys)
+    meta = metadata(decoded.text, path, title, publisher, url, decoded.encoding,
+                    decoded.warnings)  # fmt: skip
+    facts_text = dump_draft(draft, skipped, f"Source file: {path.name}")
+    problems = validate_draft(settings, doc_id, decoded.text, meta, facts_text)
+    if problems:
+        raise IngestError("the draft would not load:\n  " + "\n  ".join(problems))
+    for target in (text_path, meta_path, facts_path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    _write(text_path, decoded.text)
+    _write(meta_path, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100))
+    _write(facts_path, facts_text)
+    return [text_path, meta_path, facts_path]
+
+
+def _write(path: Path, text: str) -> None:
+    """Write via a temporary file so a crash never leaves half a file behind."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    tmp.replace(path)
+
+
+def validate_draft(
+    settings: Settings, doc_id: str, text: str, meta: dict[str, Any], facts_text: str
+) -> list[str]:
+    """Problems the build would report for this document (loader and SHACL); [] if none."""
+    from foerdergraph.errors import InputError
+    from foerdergraph.validate import load_shapes, validate_document
+
+    try:
+        translation = translate(settings, doc_id, text, meta, facts_text)
+    except InputError as exc:
+        return [str(p) for p in exc.problems]
+    report = validate_document(
+        translation.dataset(),
+        translation.graph,
+        shapes=load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl"),
+        ontology=translation.ontology_graph,
+    )
+    return [v.line() for v in report.violations if v.is_error]

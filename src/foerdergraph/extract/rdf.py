@@ -1,0 +1,27 @@
+"""`extract --format turtle`: the extraction as the RDF the build would load for it.
+
+The extraction is turned into its draft (draft.py) and the draft translated by the build's own
+loader (loading.py), so the Turtle uses the project ontology exactly as a curated document does:
+qualified fg:Participation nodes with roles, fg:Grant, org:Post, statements, and an fg:Evidence
+(quote + offsets) for every fact, each with its fg:confidence, in the flagged graph
+`{base}graph/extracted/<document>`.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from foerdergraph.config import Settings
+from foerdergraph.extract.draft import build_draft, dump_draft
+from foerdergraph.extract.gazetteer import Gazetteer
+from foerdergraph.extract.loading import translate
+from foerdergraph.extract.model import Extraction
+
+
+def to_graph(result: Extraction, settings: Settings, gazetteer: Gazetteer) -> Graph:
+    """RDF of `result`; raises foerdergraph.errors.InputError when the draft does not load."""
+    registry_keys = {e.key for e in gazetteer.entries if e.origin == "registry"}
+    draft, skipped = build_draft(result, registry_keys)
+    first_line = next((line.strip() for line in result.text.splitlines() if line.strip()), "")
+    meta = {"title": first_line[:200] or result.document, "language": "de"}
+    return translate(settings, result.document, result.text, meta, dump_draft(draft, skipped)).rdf()
