@@ -170,6 +170,8 @@ class _Builder:
         self.triples: set[Triple] = set()
         self.graph = graph_iri("import", name, base=self.base)
         self.dataset = mint("dataset", name, base=self.base)
+        self.shared_labels = labels_in_other_imports(settings.data_dir / "imports", name)
+        self.project_labels: dict[URIRef, str] = {}
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples.add((s, p, o))
@@ -186,13 +188,18 @@ class _Builder:
     def describe_entity(self, entity: Entity, iri: URIRef, cls: URIRef) -> None:
         """Labels and merge explanations; a registry entity keeps its curated label and class."""
         if entity.registry is None:
+            # one IRI per beneficiary in every list, so one label: the one another list chose
+            label = self.shared_labels.get(iri, clean_label(entity.label))
             self.add(iri, RDF.type, cls)
-            self.add(iri, SKOS.prefLabel, _de(entity.label))
+            self.add(iri, SKOS.prefLabel, Literal(label, lang="de"))
+            if label != clean_label(entity.label):
+                self.add(iri, SKOS.altLabel, _de(entity.label))
         else:
+            label = clean_label(entity.registry.label)
             reg_cls = getattr(entity.registry, "cls", "")
             self.add(iri, RDF.type, FG[reg_cls] if reg_cls else cls)
         for form in sorted({clean_label(n) for n in entity.names}):
-            if entity.registry is not None or form != entity.label:
+            if form != label:
                 self.add(iri, SKOS.altLabel, Literal(form, lang="de"))
         explained = list(entity.links)
         if entity.registry_link is not None:
@@ -204,7 +211,7 @@ class _Builder:
             self.add(node, FG.mergedName, Literal(clean_label(link.name)))
             self.add(node, FG.matchedName, Literal(clean_label(link.matched)))
             self.add(node, FG.mergeRule, Literal(link.rule))
-            self.add(node, FG.inDataset, self.dataset)
+            self.add(node, PROV.wasDerivedFrom, self.dataset)
             if link.score is not None:
                 self.add(node, FG.mergeScore, Literal(f"{link.score:.1f}", datatype=XSD.decimal))
 
@@ -257,6 +264,29 @@ class _Builder:
         return iri
 
 
+_PREF_LABEL_LINE = re.compile(
+    r'^<([^>]+/id/(?:organisation|programme|call)/import/[^>]+)> '
+    r'<http://www\.w3\.org/2004/02/skos/core#prefLabel> "((?:[^"\\]|\\.)*)"@de \.$'
+)
+
+
+def labels_in_other_imports(imports_dir: Path, own_name: str) -> dict[URIRef, str]:
+    """The German prefLabels the other imports (data/imports/*.trig.gz) gave to imported
+    entities. The same beneficiary has one IRI in every list but may be spelt differently
+    ("Forschungszentrum Jülich" / "… GmbH"); reusing the label already chosen keeps one
+    prefLabel per IRI, and re-importing converges (the label that exists elsewhere wins)."""
+    labels: dict[URIRef, str] = {}
+    for path in sorted(imports_dir.glob("*.trig.gz")):
+        if path.name == f"{own_name}.trig.gz":
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if (m := _PREF_LABEL_LINE.match(line.rstrip("\n"))) is not None:
+                    text = json.loads(f'"{m[2]}"')
+                    labels.setdefault(URIRef(m[1]), text)
+    return labels
+
+
 def _place_key(code: str, by_ags: dict[str, RegistryEntry]) -> tuple[RegistryEntry | None, str]:
     """The reference entity for an 8-digit Gebietskennziffer: the full key, else the Kreis,
     Regierungsbezirk or Land it denotes when its tail is zeros (05000000 = NRW)."""
@@ -293,10 +323,11 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
     by_ags = {n[4:]: e for e in registry if e.kind in {"place", "organisation"}
               for n in e.names if n.startswith("ags:")}
 
+    competitions = {op.competition for op in ops if op.competition}
     comp_iris: dict[str, URIRef] = {}
     for comp_name in sorted(comp_names):
         entity = comps[comp_name]
-        kind = "call" if ("NRW" in comp_name or "ERANET" in comp_name) else "programme"
+        kind = _undertaking_kind(comp_name, competitions)
         iri = b.entity_iri(entity, kind)
         if entity.registry is None:
             iri = mint(kind, "import", _key(fmt.name, entity.key), base=settings.base_iri)
@@ -329,7 +360,11 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
         else:
             project = mint("project", "import", name, "row", op.row, base=settings.base_iri)
         b.add(project, RDF.type, FG.Project)
-        b.add(project, SKOS.prefLabel, _de(op.name))
+        # rows spelling one operation differently ("TRACK-AF-Studie", "Track-AF-Studie") share
+        # the project: the first row's spelling is its label, the others alternative labels
+        label = b.project_labels.setdefault(project, clean_label(op.name))
+        b.add(project, SKOS.prefLabel if label == clean_label(op.name) else SKOS.altLabel,
+              _de(op.name))
         b.add(project, FG.partOf, comp or programme)
         b.add(project, FG.evidence, row)
         if op.start:
@@ -397,6 +432,16 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
             result.links.append({"entity": f"{entity.registry.kind}/{entity.registry.key}",  # type: ignore[union-attr]
                                  "name": clean_label(x.name), "rule": x.rule, "score": x.score})
     return b.triples, result
+
+
+def _undertaking_kind(name: str, competitions: set[str]) -> str:
+    """What an undertaking the list names becomes: a competition (Wettbewerb) is a funding line
+    of the operational programme, so an fg:FundingProgramme inside it, whether it prefixes
+    operation names (ERDF 2007–2013 "Hightech.NRW: …") or a row says someone runs it
+    ("Durchführung des Wettbewerbs X"); then the nearest programme above a participation is the
+    competition and queries such as recurring-partners count each one. Only a Projektaufruf a row
+    says someone runs ("… des Projektaufrufes X") is an fg:FundingCall."""
+    return "call" if name.startswith("Projektaufruf") and name not in competitions else "programme"
 
 
 def _admin_target(match: re.Match[str]) -> str:
