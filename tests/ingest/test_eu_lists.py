@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +16,11 @@ from foerdergraph.cli import main
 from foerdergraph.config import Settings
 from foerdergraph.ingest.amounts import AmountError, parse_amount
 from foerdergraph.ingest.beneficiaries import Resolver, Veto, merge_rule
+from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu_import import StrictError, run_import
 from foerdergraph.ingest.eu_lists import FormatError, parse_list
+from foerdergraph.ontology import load_ontology
+from foerdergraph.validate import ValidationReport, load_shapes, validate
 from foerdergraph.vocab import FG, ROLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,3 +180,50 @@ def test_real_erdf_2014_list(settings: Settings) -> None:
     assert (result.rows_read, result.imported, result.rejected) == (160, 160, [])
     ds = load(result.trig_path)  # type: ignore[arg-type]
     assert len(set(ds.subjects(RDF.type, FG.Grant))) == 160
+
+
+# -- the imported data against the real ontology and shapes ------------------------------------
+
+
+def _imported_inputs(settings: Settings) -> Dataset:
+    """Every fixture list imported, loaded the way the build loads data/ (the registry's entity
+    graph and one named graph per import), as the Dataset the build validates."""
+    for path in ("erdf07/list.json", "erdf14/list.json", "esf07/list.csv"):
+        run_import(FIXTURES / path, settings)
+    return load_inputs(settings).dataset(BASE)
+
+
+def _validate(data: Dataset) -> ValidationReport:
+    return validate(data, shapes=load_shapes(ROOT / "shapes" / "foerdergraph.shacl.ttl"),
+                    ontology=load_ontology(ROOT / "ontology"))
+
+
+@pytest.fixture
+def project_settings(settings: Settings) -> Settings:
+    """The fixture settings plus the project's ontology, as `load_inputs` reads it."""
+    shutil.copytree(ROOT / "ontology", settings.home / "ontology")
+    return settings
+
+
+def test_imported_data_passes_the_shapes(project_settings: Settings) -> None:
+    data = _imported_inputs(project_settings)
+    assert any(data.quads((None, RDF.type, FG.DataRecord, None)))
+    report = _validate(data)
+    assert report.conforms, report.text()
+    assert report.errors == []
+
+
+def test_broken_row_record_is_rejected_naming_it(project_settings: Settings) -> None:
+    data = _imported_inputs(project_settings)
+    graph = URIRef(BASE + "graph/import/erdf-2007-2013")
+    record = URIRef(BASE + "id/evidence/import/erdf-2007-2013/row/1")
+    assert any(data.quads((record, FG.row, None, graph)))
+    data.remove((record, FG.row, None, graph))
+    report = _validate(data)
+    assert not report.conforms
+    [error] = report.errors
+    assert error.focus == str(record)
+    assert error.shape == "fgsh:DataRecord-row"
+    assert "fg:row" in error.message
+    assert error.graph == str(graph)
+    assert f"<{record}>" in report.text() and f"== graph <{graph}>" in report.text()
