@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from foerdergraph.config import Settings
+from foerdergraph.extract.clutter import find_clutter
 from foerdergraph.extract.draft import build_draft, dump_draft
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.loading import translate
@@ -38,22 +39,39 @@ def document_id(path: Path) -> str:
 
 def metadata(text: str, path: Path, title: str | None, publisher: str | None,
              url: str | None, encoding: str, warnings: list[str]) -> dict[str, Any]:  # fmt: skip
-    """The sources/<id>.yaml mapping: title (default: first line), the first date stated near
-    the top, and a note saying how the text was read."""
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
-    dates = [d for s, _e, d in find_dates(text[:600]) if d.day]
+    """The sources/<id>.yaml mapping. A crawler's header ("source: …", "date: …") gives the URL
+    and date; otherwise the first date near the top is taken. The title defaults to the first
+    line that is not page clutter."""
+    header = dict(_HEADER.findall(text[:2000]))
+    clutter = find_clutter(text)
+    first_line = path.stem
+    position = 0
+    for line in text.split("\n"):
+        inside = any(c.start <= position < c.end for c in clutter)
+        position += len(line) + 1
+        if line.strip() and not inside:
+            first_line = line.strip()
+            break
+    date = header.get("date", "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        dates = [d for _s, _e, d in find_dates(text[:600]) if d.day]
+        date = dates[0].iso if dates else None
     note = f"Added by `foerdergraph ingest` from {path.name} (read as {encoding}"
     note += "; " + "; ".join(warnings) + ")." if warnings else ")."
+    found_url = header.get("source") if re.match(r"https?://", header.get("source", "")) else None
     return {
         "title": title or first_line[:200],
         "publisher": publisher,
-        "date": dates[0].iso if dates else None,
+        "date": date,
         "place": None,
-        "url": url,
+        "url": url or found_url,
         "language": "de",
         "kind": "press_release",
         "note": note + " Facts are a machine-extracted draft awaiting review.",
     }
+
+
+_HEADER = re.compile(r"^(source|date|title|url):\s*(\S.*?)\s*$", re.M)
 
 
 def ingest(

@@ -1,7 +1,6 @@
 """One document in, one Extraction out: read, mask clutter, recognise, group, relate, resolve.
 
-Each step is its own module; this one only orders them. Texts above LONG_TEXT characters are
-processed paragraph block by block so memory and time stay linear in the input size.
+Each step is its own module; this one only orders them.
 """
 
 from __future__ import annotations
@@ -9,14 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from foerdergraph.extract.clutter import find_clutter, mask
-from foerdergraph.extract.entities import build_entities, link_person_organisations
+from foerdergraph.extract.entities import build_entities, group_key, link_person_organisations
 from foerdergraph.extract.gazetteer import Gazetteer
-from foerdergraph.extract.model import Extraction, Span
+from foerdergraph.extract.model import Entity, Extraction, Relation, Span
 from foerdergraph.extract.reading import read_document
 from foerdergraph.extract.recognise import recognise
-from foerdergraph.extract.relations import find_relations
+from foerdergraph.extract.relations import dedupe, find_relations
 from foerdergraph.extract.resolve import Resolver
 from foerdergraph.extract.sentences import split_sentences
+
+BLOCK = 40_000
+"""Texts longer than this are read in blocks of whole paragraphs of about this size, so time and
+memory grow linearly with the input (a 10 MB page stays within a minute); entities of the same
+name are merged across blocks afterwards."""
 
 
 def extract_text(
@@ -29,15 +33,88 @@ def extract_text(
     gazetteer = gazetteer if gazetteer is not None else Gazetteer([])
     clutter = find_clutter(text)
     masked = mask(text, clutter)
-    candidates = recognise(masked, gazetteer)
-    entities = build_entities(masked, candidates)
-    link_person_organisations(masked, candidates, entities)
-    sentences = split_sentences(masked)
-    relations = find_relations(masked, sentences, entities)
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+    for start, end in blocks(masked, BLOCK):
+        block_entities, block_relations = _extract_block(masked[start:end], gazetteer)
+        _shift(block_entities, block_relations, start)
+        entities, relations = _merge(entities, relations, block_entities, block_relations)
+    _unmask(text, entities, relations)
     result = Extraction(document, text, entities, relations)
     result.clutter = [Span(c.start, c.end, c.reason) for c in clutter]
     Resolver(gazetteer, base_iri).resolve(result)
     return result
+
+
+def _extract_block(masked: str, gazetteer: Gazetteer) -> tuple[list[Entity], list[Relation]]:
+    candidates = recognise(masked, gazetteer)
+    entities = build_entities(masked, candidates)
+    link_person_organisations(masked, candidates, entities)
+    relations = find_relations(masked, split_sentences(masked), entities)
+    return entities, relations
+
+
+def blocks(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces of at most about `size` characters, cut at a blank
+    line, else at a line end, else at a sentence end, else hard."""
+    out = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind("\n\n"), window.rfind("\n") if "\n\n" not in window else -1)
+        if cut < size // 4:
+            cut = window.rfind(". ") + 1
+        if cut < size // 4:
+            cut = size
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, len(text)))
+    return out
+
+
+def _shift(entities: list[Entity], relations: list[Relation], offset: int) -> None:
+    if not offset:
+        return
+    for entity in entities:
+        entity.mentions = [Span(m.start + offset, m.end + offset, m.text) for m in entity.mentions]
+    for relation in relations:
+        ev = relation.evidence
+        relation.evidence = Span(ev.start + offset, ev.end + offset, ev.text)
+
+
+def _merge(
+    entities: list[Entity],
+    relations: list[Relation],
+    new_entities: list[Entity],
+    new_relations: list[Relation],
+) -> tuple[list[Entity], list[Relation]]:
+    """Add one block's results: same kind and name key -> the same entity."""
+    if not entities:
+        return new_entities, new_relations
+    known = {(e.kind, group_key(e.kind, e.name, e.subkind)): e for e in entities}
+    replaced: dict[int, Entity] = {}
+    for entity in new_entities:
+        key = (entity.kind, group_key(entity.kind, entity.name, entity.subkind))
+        if key in known:
+            known[key].mentions.extend(entity.mentions)
+            replaced[id(entity)] = known[key]
+        else:
+            known[key] = entity
+            entities.append(entity)
+    for relation in new_relations:
+        relation.subject = replaced.get(id(relation.subject), relation.subject)
+        relation.object = replaced.get(id(relation.object), relation.object)
+    return entities, dedupe(relations + new_relations)
+
+
+def _unmask(text: str, entities: list[Entity], relations: list[Relation]) -> None:
+    """Quote the original text in every span: recognition ran on the masked copy, whose clutter
+    is blanked out, but evidence must be verbatim at its offsets in the document itself."""
+    for entity in entities:
+        entity.mentions = [Span(m.start, m.end, text[m.start : m.end]) for m in entity.mentions]
+    for relation in relations:
+        ev = relation.evidence
+        relation.evidence = Span(ev.start, ev.end, text[ev.start : ev.end])
 
 
 def extract_file(

@@ -56,16 +56,17 @@ def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
 def select(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Greedy: highest priority first, then longest; drop anything overlapping a kept one."""
     kept: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
     ordered = sorted(
         candidates, key=lambda c: (-c.priority, -(c.span.end - c.span.start), c.span.start)
     )
+    size = max((c.span.end for c in ordered), default=0)
+    taken = bytearray(size)  # one flag per character: linear, not quadratic, in the candidates
     for cand in ordered:
-        if any(cand.span.start < e and s < cand.span.end for s, e in taken):
+        if 1 in taken[cand.span.start : cand.span.end]:
             _lend_post(cand, kept)
             continue
         kept.append(cand)
-        taken.append((cand.span.start, cand.span.end))
+        taken[cand.span.start : cand.span.end] = b"\x01" * (cand.span.end - cand.span.start)
     return sorted(kept, key=lambda c: c.span.start)
 
 

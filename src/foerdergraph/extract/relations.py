@@ -11,6 +11,7 @@ last one named before) is the object; such facts get a lower confidence. Confide
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -196,9 +197,11 @@ Rule = Callable[[Context, Sentence], None]
 def find_relations(text: str, sentences: list[Span], entities: list[Entity]) -> list[Relation]:
     """All relations of a document, deduplicated (same subject, predicate and object)."""
     mentions = sorted(((m, e) for e in entities for m in e.mentions), key=lambda t: t[0].start)
+    starts = [m.start for m, _ in mentions]
     sents = []
     for index, span in enumerate(sentences):
-        items = [(m, e) for m, e in mentions if span.start <= m.start and m.end <= span.end]
+        first, last = bisect_left(starts, span.start), bisect_right(starts, span.end)
+        items = [(m, e) for m, e in mentions[first:last] if m.end <= span.end]
         sents.append(Sentence(index, span, items))
     ctx = Context(text, sents, entities)
     for sent in sents:

@@ -93,7 +93,7 @@ class Resolver:
                 if entity.kind == "organisation" and entry.org_type:
                     entity.type = entry.org_type
                 continue
-            key = _unique(slugify(entity.name), used)
+            key = _unique(short_key(slugify(entity.name)), used)
             used.add(key)
             entity.key = key
             entity.iri = str(mint(mint_kind(entity), key, base=self.base))
@@ -120,6 +120,18 @@ def merge_same_key(result: Extraction) -> None:
     for relation in result.relations:
         relation.subject = replaced.get(id(relation.subject), relation.subject)
         relation.object = replaced.get(id(relation.object), relation.object)
+
+
+MAX_KEY = 60
+"""Longest key minted for a new entity; long project titles are cut at a word boundary."""
+
+
+def short_key(slug: str) -> str:
+    """`slug` cut to MAX_KEY characters at a hyphen ("emscher-lippe4-digitalisierung-…")."""
+    if len(slug) <= MAX_KEY:
+        return slug
+    cut = slug[: MAX_KEY + 1].rsplit("-", 1)[0]
+    return cut or slug[:MAX_KEY]
 
 
 def _numbers(text: str) -> list[str]:
