@@ -10,6 +10,7 @@ A missing or empty registry simply gives an empty gazetteer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,16 @@ _GENERIC = words(
 """Single words too generic to be names on their own, even when curated as an alias."""
 
 _CHUNK = 200_000
-_JOINERS = {"-", "|", "."} - {""}
+_JOINED_BEFORE = re.compile(r"\w[-|.]$")
+_JOINED_AFTER = re.compile(r"[-|.]\w")
+
+
+def _joined(text: str, begin: int, end: int) -> bool:
+    """True when the match is glued to a neighbouring word by "-", "|" or "." (a compound or
+    dotted name), not when it is followed by a full stop."""
+    return bool(
+        _JOINED_BEFORE.search(text[max(0, begin - 2) : begin]) or _JOINED_AFTER.match(text, end)
+    )
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,7 @@ class Gazetteer:
                 entry = self.by_key[self._nlp.vocab.strings[match_id]]
                 begin = offset + span.start_char
                 end = begin + len(span.text)
-                if text[begin - 1 : begin] in _JOINERS or text[end : end + 1] in _JOINERS:
+                if _joined(text, begin, end):
                     continue  # part of a compound: "NRW-Wirtschaftsministerium", "Köln-Deutz"
                 found = Span(begin, end, span.text)
                 rank = priority - 26 if entry.kind == "region" else priority

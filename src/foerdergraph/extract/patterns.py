@@ -115,10 +115,10 @@ FUND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("JTF", re.compile(r"(?:Just Transition Fund|Fonds?\s+für\s+einen\s+gerechten\s+Übergang)")),
-    ("EFRE", re.compile(r"(?<![\w.-])EFRE(?![\w.-])")),
-    ("ESF", re.compile(r"(?<![\w.-])ESF\+?(?![\w.-])")),
-    ("ELER", re.compile(r"(?<![\w.-])ELER(?![\w.-])")),
-    ("JTF", re.compile(r"(?<![\w.-])JTF(?![\w.-])")),
+    ("EFRE", re.compile(r"(?<![\w.-])EFRE(?![\w-]|\.\w)")),
+    ("ESF", re.compile(r"(?<![\w.-])ESF\+?(?![\w-]|\.\w)")),
+    ("ELER", re.compile(r"(?<![\w.-])ELER(?![\w-]|\.\w)")),
+    ("JTF", re.compile(r"(?<![\w.-])JTF(?![\w-]|\.\w)")),
 )
 """EU structural funds, long and short names; the short name is the grouping key."""
 
