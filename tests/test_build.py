@@ -12,15 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
 from foerdergraph.build import BuildResult, build
 from foerdergraph.config import Settings
 from foerdergraph.errors import BuildError
 from foerdergraph.export import FORMATS
-from foerdergraph.ontology import load_ontology
-from foerdergraph.reason import materialise
-from foerdergraph.vocab import FG
 
 SOURCES = sorted(p.stem for p in (Path(__file__).parents[1] / "data" / "sources").glob("*.txt"))
 
@@ -214,13 +211,3 @@ def test_shacl_violations_stop_the_build_with_the_resource_and_document(
     assert "SHACL validation failed" in message
     assert "001_514295b5d009b54a" in message
     assert "/id/grant/" in message
-
-
-def test_a_contradiction_with_the_ontology_stops_the_build(settings: Settings) -> None:
-    """Person and Organisation are disjoint: owlrl only notes the clash, the build must stop."""
-    data = Graph()
-    someone = URIRef(settings.base_iri + "id/person/x")
-    data.add((someone, RDF.type, FG.Person))
-    data.add((someone, RDF.type, FG.Company))
-    with pytest.raises(BuildError, match="contradicts the ontology"):
-        materialise(load_ontology(settings.ontology_dir), [data], settings.base_iri)

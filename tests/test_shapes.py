@@ -309,7 +309,7 @@ def test_document_slice_finds_its_own_problems_only(shapes: Graph, ontology: Gra
     )
     other_evidence = URIRef(f"{BASE}id/evidence/{DOC1}/4-28")
     data.graph(URIRef(f"{BASE}graph/document/{DOC1}")).set(
-        (other_evidence, FG.start, Literal(5, datatype=XSD.nonNegativeInteger))
+        (other_evidence, FG.start, Literal(5, datatype=XSD.integer))
     )
     assert validate(data, shapes=shapes, ontology=ontology).for_document(DOC1)
     report = validate_document(

@@ -131,7 +131,7 @@ def void_quads(
         add(dist, str(DCAT.mediaType), _lit(dump.media_type))
         if dump.compression:
             add(dist, str(DCAT.compressFormat), _lit("application/gzip"))
-        add(dist, str(DCAT.byteSize), _lit(dump.bytes, str(XSD.nonNegativeInteger)))
+        add(dist, str(DCAT.byteSize), _lit(dump.bytes, str(XSD.integer)))
         add(dist, str(VOID.triples), _lit(dump.triples, str(XSD.integer)))
         checksum = _n(f"{dist.value}#sha256")
         add(dist, str(SPDX.checksum), checksum)

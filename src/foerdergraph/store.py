@@ -32,6 +32,25 @@ def to_oxigraph(term: RdfTerm) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def from_oxigraph(term: object) -> RdfTerm:
+    """One pyoxigraph term as an rdflib term (xsd:string literals become plain literals, as
+    rdflib parses them)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if not isinstance(term, ox.Literal):
+        raise TypeError(f"not an RDF 1.1 term: {term!r}")
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
 def canonical(graph: Graph) -> Graph:
     """The graph with deterministic blank-node labels (only graphs that have blank nodes pay)."""
     if not any(isinstance(t, BNode) for triple in graph for t in triple):

@@ -345,7 +345,7 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
         row = mint("evidence", "import", name, "row", op.row, base=settings.base_iri)
         b.add(row, RDF.type, FG.DataRecord)
         b.add(row, FG.inDataset, b.dataset)
-        b.add(row, FG.row, Literal(op.row, datatype=XSD.positiveInteger))
+        b.add(row, FG.row, Literal(op.row, datatype=XSD.integer))
 
         entity = orgs[op.beneficiary]
         agent = b.entity_iri(entity, "organisation")

@@ -96,5 +96,5 @@ def evidence_triples(
     yield node, RDF.type, FG.Evidence
     yield node, FG.inDocument, doc_iri
     yield node, FG.quote, Literal(text[span.start : span.end])
-    yield node, FG.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
-    yield node, FG.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
+    yield node, FG.start, Literal(span.start, datatype=XSD.integer)
+    yield node, FG.end, Literal(span.end, datatype=XSD.integer)

@@ -1,0 +1,1 @@
+"""Inference rules as SPARQL (data, read by foerdergraph.reason)."""
