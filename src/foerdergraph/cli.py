@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "foerdergraph.ingest.eu_lists_commands",
     "foerdergraph.serve.commands",
     "foerdergraph.extract.commands",
+    "foerdergraph.synth_commands",
 )
 """Modules whose `register(subparsers)` adds sub-commands, in the order --help lists them."""
 
