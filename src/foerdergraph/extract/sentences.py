@@ -33,6 +33,33 @@ def _no_boundary(token: str, text: str, end: int) -> bool:
     )
 
 
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """A text wrapped at a fixed width (e-mail style): most long lines stop mid-sentence.
+    Then a single line break is never a sentence boundary; blank lines still are."""
+    long_lines = [line.rstrip() for line in lines if len(line.strip()) >= 50]
+    if len(long_lines) < 3:
+        return False
+    open_ended = [line for line in long_lines if not line.endswith((".", "!", "?", ":", "“", '"'))]
+    return len(open_ended) / len(long_lines) >= 0.5
+
+
+def _line_break_ends_sentence(prev: str, nxt: str, wrapped: bool) -> bool:
+    """A single line break ends a sentence after final punctuation; in a text that is not
+    hard-wrapped also before a capitalised line (a headline, a dateline, a new paragraph) unless
+    the previous line ends in a function word, a comma or a hyphen; before a number only after a
+    short line ("11.04.2018" under a headline, not "… GmbH\n812.400,50 Euro")."""
+    if prev.endswith((".", "!", "?", ":")) and (nxt[0].isupper() or nxt[0] in '„"“•-–*'):
+        return True
+    if wrapped:
+        return False
+    last = prev.split()[-1]
+    if last.lower() in FUNCTION_WORDS or prev.endswith((",", "-", "–")):
+        return False
+    if nxt[0].isdigit():
+        return len(prev) < 40
+    return nxt[0].isupper() or nxt[0] in '„"“•-–*'
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentences as spans (leading and trailing white space excluded)."""
     cuts = set()
@@ -44,18 +71,19 @@ def split_sentences(text: str) -> list[Span]:
         if match.group(0)[0] == "." and _no_boundary(token, text, end):
             continue
         cuts.add(end)
+    lines = text.split("\n")
+    wrapped = is_hard_wrapped(lines)
     position = 0
-    for line in text.split("\n")[:-1]:
+    for line in lines[:-1]:
         position += len(line) + 1
         nxt = text[position : position + 40].lstrip(" \t")
         prev = line.rstrip()
-        if not prev or not nxt or nxt.startswith("\n"):
-            cuts.add(position)
-            continue
-        last = prev.split()[-1]
-        if last.lower() in FUNCTION_WORDS or prev.endswith((",", "-", "–")):
-            continue
-        if nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in '„"“•-–*':
+        if (
+            not prev
+            or not nxt
+            or nxt.startswith("\n")
+            or _line_break_ends_sentence(prev, nxt, wrapped)
+        ):
             cuts.add(position)
     spans = []
     start = 0

@@ -1,0 +1,139 @@
+"""End to end: `ingest` a new document into a copy of the project, `build`, and check the RDF.
+
+The draft must load in the real build, land in the flagged graph {base}graph/extracted/<doc>
+with a confidence on every fact, pass SHACL, and every evidence quote must be the document text
+at its offsets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foerdergraph.build import build
+from foerdergraph.cli import main
+from foerdergraph.config import Settings
+from foerdergraph.extract import draft as draft_module
+from foerdergraph.extract.ingest import IngestError, ingest
+from foerdergraph.iri import graph_iri
+from foerdergraph.store import open_store
+
+FG = "https://w3id.org/foerdergraph/ontology#"
+NEW_DOC = """Meldung vom 14.03.2019
+Zwei Millionen Euro für digitale Projekte im Münsterland
+
+Regierungspräsidentin Dorothee Feller von der Bezirksregierung Münster hat am Freitag zwei
+Förderbescheide für Projekte aus dem Programm „Umbau 21 – Smart Region“ übergeben.
+
+Für das Kooperationsprojekt „Datenhafen Münsterland“ erhalten die Beispiel Logistik GmbH
+812.400,50 Euro und die Fachhochschule Münster 1,2 Mio. Euro. 80 Prozent werden vom Land
+Nordrhein-Westfalen übernommen. Das Projekt liegt federführend bei der Beispiel Logistik GmbH.
+Unterstützt wird das Projekt von der IHK Nord Westfalen.
+
+„Wir freuen uns sehr“, sagte Geschäftsführer Karl Beispiel.
+
+Kontakt:
+Pressestelle
+Telefon: 0251 123 456
+"""
+
+
+@pytest.fixture
+def new_doc(tmp_path: Path) -> Path:
+    path = tmp_path / "incoming" / "datenhafen.txt"
+    path.parent.mkdir()
+    path.write_bytes(NEW_DOC.encode("cp1252"))  # arrives as Windows-1252
+    return path
+
+
+def test_ingest_then_build_gives_validated_rdf_with_verbatim_evidence(
+    project_copy: Settings, new_doc: Path
+) -> None:
+    written = ingest(new_doc, project_copy, doc_id="2019-datenhafen")
+    data = project_copy.data_dir
+    assert written == [
+        data / "sources" / "2019-datenhafen.txt",
+        data / "sources" / "2019-datenhafen.yaml",
+        data / "facts" / "2019-datenhafen.yaml",
+    ]
+    text = written[0].read_text(encoding="utf-8")
+    assert text == NEW_DOC  # decoded from cp1252, stored as UTF-8
+    facts = written[2].read_text(encoding="utf-8")
+    assert "status: draft" in facts and "confidence:" in facts
+
+    result = build(project_copy)  # raises BuildError when loading or SHACL fails
+    assert result.path.is_dir()
+
+    store = open_store(project_copy)
+    graph = graph_iri("extracted", "2019-datenhafen", base=project_copy.base_iri)
+    rows = list(
+        store.query(
+            f"""SELECT ?quote ?start ?end WHERE {{ GRAPH <{graph}> {{
+                ?ev a <{FG}Evidence> ; <{FG}quote> ?quote ; <{FG}start> ?start ; <{FG}end> ?end
+            }} }}"""
+        )
+    )
+    assert len(rows) > 10
+    for quote, start, end in rows:
+        assert text[int(start.value) : int(end.value)] == quote.value
+    confident = list(
+        store.query(
+            f"""SELECT ?fact ?c WHERE {{ GRAPH <{graph}> {{
+                ?fact <{FG}confidence> ?c ; <{FG}evidence> ?ev }} }}"""
+        )
+    )
+    assert confident and all(0 <= float(c.value) <= 1 for _, c in confident)
+    roles = {
+        row[0].value.rsplit("/", 1)[-1]
+        for row in store.query(
+            f"""SELECT ?role WHERE {{ GRAPH <{graph}> {{ ?p a <{FG}Participation> ;
+                <{FG}role> ?role }} }}"""
+        )
+    }
+    assert {"lead", "funded-partner", "approving-authority", "funder"} <= roles
+    # the registry's Bezirksregierung Münster was resolved, not minted anew
+    resolved = store.query(
+        f"""ASK {{ GRAPH <{graph}> {{ ?p <{FG}participant>
+            <{project_copy.base_iri}id/organisation/bezirksregierung-muenster> }} }}"""
+    )
+    assert bool(resolved)
+    # the contact block yielded nothing
+    assert "Pressestelle" not in facts.split("facts:")[1]
+
+
+def test_ingest_refuses_to_overwrite(project_copy: Settings, new_doc: Path) -> None:
+    ingest(new_doc, project_copy, doc_id="dup")
+    with pytest.raises(IngestError, match="refusing to overwrite"):
+        ingest(new_doc, project_copy, doc_id="dup")
+
+
+def test_an_invalid_draft_is_not_written(
+    project_copy: Settings, new_doc: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = draft_module.DraftBuilder.relation
+
+    def broken(self: draft_module.DraftBuilder, rel: object) -> None:
+        original(self, rel)
+        if self.facts:
+            self.facts[-1]["quote"] = "a quote that is not in the text"
+
+    monkeypatch.setattr(draft_module.DraftBuilder, "relation", broken)
+    with pytest.raises(IngestError, match="would not load"):
+        ingest(new_doc, project_copy, doc_id="broken")
+    assert not (project_copy.data_dir / "sources" / "broken.txt").exists()
+    assert not (project_copy.data_dir / "facts" / "broken.yaml").exists()
+
+
+def test_ingest_cli_reports_bad_input(
+    project_copy: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("FOERDERGRAPH_HOME", str(project_copy.home))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["ingest", str(empty)]) == 1
+    assert "empty" in capsys.readouterr().err
+    assert main(["ingest", str(tmp_path / "missing.txt")]) == 3
