@@ -137,3 +137,21 @@ def test_funds_and_laws() -> None:
     )
     assert sorted(e.subkind for e in result.of_kind("fund")) == ["EFRE", "ESF"]
     assert names(result, "programme") == ["Strukturstärkungsgesetz Kohleregionen"]
+
+
+def test_official_names_with_truncation_hyphens_acronyms_and_zu() -> None:
+    result = run(
+        "Beteiligt sind das Fraunhofer-Institut für Umwelt-, Sicherheits- und Energietechnik "
+        "UMSICHT, die Industrie- und Handelskammer Ostwestfalen zu Bielefeld und die "
+        "Technischen Hochschule Ostwestfalen-Lippe."
+    )
+    assert names(result, "organisation") == [
+        "Fraunhofer-Institut für Umwelt-, Sicherheits- und Energietechnik UMSICHT",
+        "Industrie- und Handelskammer Ostwestfalen zu Bielefeld",
+        "Technische Hochschule Ostwestfalen-Lippe",
+    ]
+    assert [e.type for e in result.of_kind("organisation")] == [
+        "research_institute",
+        "chamber_of_commerce",
+        "university",
+    ]

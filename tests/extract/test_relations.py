@@ -137,6 +137,27 @@ CASES = [
 ]
 
 
+CASES += [
+    pytest.param(
+        "Das Projekt „Ny“ startet heute. Federführend ist die Universität Siegen.",
+        ("Universität Siegen", "leads", "Ny"),
+        id="Federführend (sentence start)",
+    ),
+    pytest.param(
+        "Das Projekt „Xi“ wird von der Alpha GmbH gemeinsam mit der Universität Bonn und der "
+        "Technischen Hochschule Köln umgesetzt.",
+        ("Technische Hochschule Köln", "partners_in", "Xi"),
+        id="von der … gemeinsam mit … umgesetzt",
+    ),
+    pytest.param(
+        "Das Projekt „Omikron“ startet. Es wird im Rahmen des Förderaufrufs „Regio.NRW – "
+        "Transformation“ mit 2,8 Millionen Euro gefördert.",
+        ("Omikron", "part_of", "Regio.NRW – Transformation"),
+        id="Es wird im Rahmen des Aufrufs",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_relation_cue(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(run(text))
@@ -149,6 +170,16 @@ def test_amounts_travel_with_their_relation() -> None:
     )
     amounts = {r.subject.name: r.amount for r in result.relations}
     assert amounts == {"Alpha GmbH": Decimal("123498"), "Beta AG": Decimal("197803")}
+
+
+def test_recipients_with_amounts_after_the_verb() -> None:
+    result = run(
+        "Das Verbundprojekt „Pi“ startet. Federführend ist die Universität Siegen. Die "
+        "Universität Siegen erhält 2,1 Millionen Euro, die Beta AG 1,3 Mio. Euro."
+    )
+    amounts = {(r.subject.name, r.predicate): r.amount for r in result.relations}
+    assert amounts[("Universität Siegen", "leads")] == Decimal("2100000")
+    assert amounts[("Beta AG", "partners_in")] == Decimal("1300000")
 
 
 def test_the_project_in_focus_is_the_object_of_a_sentence_without_one() -> None:

@@ -175,6 +175,8 @@ def deinflect(name: str) -> str:
     'Bundesministerium für …', 'Regionalverbandes Ruhr' -> 'Regionalverband Ruhr'."""
     words = name.split(" ")
     index = 1 if len(words) > 1 and re.search(r"(?:isch|lich)(?:e|en|er|es)$", words[0]) else 0
+    if index == 1:
+        words[0] = _nominative_adjective(words[0], words[1])
     word = words[index]
     lower = word.lower()
     for ending, base in GENITIVE_HEADS.items():
@@ -183,6 +185,17 @@ def deinflect(name: str) -> str:
             words[index] = word[:cut] + _same_case(word[cut:], base)
             break
     return " ".join(words)
+
+
+_FEMININE_HEADS = re.compile(r"(?:hochschule|universität|stiftung|agentur|akademie|kammer)$", re.I)
+
+
+def _nominative_adjective(adjective: str, head: str) -> str:
+    """ "Technischen Hochschule" -> "Technische Hochschule", "Evangelischen Kirchenkreises" ->
+    "Evangelischer Kirchenkreis" (the adjective of a name after an article or in the genitive)."""
+    if not adjective.endswith("en"):
+        return adjective
+    return adjective[:-1] if _FEMININE_HEADS.search(head) else adjective[:-2] + "er"
 
 
 def _same_case(original: str, replacement: str) -> str:

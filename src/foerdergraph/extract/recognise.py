@@ -142,7 +142,10 @@ def _cue_kind(text: str, quote_at: int) -> tuple[str | None, str | None]:
 
 # --- organisations -----------------------------------------------------------------------
 
-_MINISTRY_ITEM = rf"[{P.UP}][\wÄÖÜäöüß]*(?:-[\wÄÖÜäöüß]+)*(?:-\s+und\s+[{P.UP}][\wÄÖÜäöüß]*)?"
+_MINISTRY_ITEM = (
+    rf"[{P.UP}][\wÄÖÜäöüß]*(?:-[\wÄÖÜäöüß]+)*(?:-\s+und\s+[{P.UP}][\wÄÖÜäöüß]*|-(?=,))?"
+)
+"""One subject of an official name, "Natur- und Verbraucherschutz" and "Umwelt-," included."""
 _MINISTRY_LIST = rf"{_MINISTRY_ITEM}(?:,\s+{_MINISTRY_ITEM})*(?:\s+und\s+{_MINISTRY_ITEM})?"
 _OF_LAND = r"(?:\s+(?:des\s+Landes|NRW)(?:\s+(?:Nordrhein-Westfalen|NRW))?)?"
 _MINISTRY_LONG = re.compile(
@@ -206,9 +209,11 @@ _LINKERS_OF_HEAD = {
     "forschungszentrum": ("für",),
     "ihk": ("zu",),
     "industrie- und handelskammer": ("zu",),
+    "handwerkskammer": ("zu",),
     "wirtschaftsförderung": ("of",),
     "wirtschaftsförderungsgesellschaft": ("of",),
 }
+_ACRONYM_TAIL = re.compile(rf"\s+[{P.UP}]{{3,}}(?![\w-])")
 _TAIL_TOKEN = re.compile(rf"\s+({P.CAP})")
 _DASH_KREIS = re.compile(rf"\s+[–-]\s+Kreis\s+{P.CAP}")
 _COREF_HEADS = P.words(
@@ -274,13 +279,24 @@ def headed_organisations(text: str) -> list[Candidate]:
     return out
 
 
+def _linker_key(head: str) -> str:
+    """ "Fraunhofer-Institut" and "Instituts" take the linkers of "institut"."""
+    head = re.sub(r"\s+", " ", head)
+    head = re.sub(r"(institut|zentrum)e?s$", r"\1", head)
+    return "institut" if head.endswith("institut") else head
+
+
 def _tail(text: str, end: int, head: str) -> int:
     """End of the name after a head word: a linker phrase for some heads ("für …", "zu …",
     "der Landeshauptstadt …") and then up to three capitalised tokens that are not function
     words, months or abstract nouns."""
+    head = _linker_key(head)
     for linker in _LINKERS_OF_HEAD.get(head, ()):
         if match := _LINKERS[linker].match(text, end):
-            return match.end()
+            end = match.end()
+            if acronym := _ACRONYM_TAIL.match(text, end):  # "… Energietechnik UMSICHT"
+                end = acronym.end()
+            return end
     taken = 0
     while taken < 3 and (match := _TAIL_TOKEN.match(text, end)):
         token = match.group(1)
@@ -292,6 +308,8 @@ def _tail(text: str, end: int, head: str) -> int:
         taken += 1
     if head.startswith("regionalmanagement") and (match := _DASH_KREIS.match(text, end)):
         end = match.end()
+    if "zu" in _LINKERS_OF_HEAD.get(head, ()) and (match := _LINKERS["zu"].match(text, end)):
+        end = match.end()  # "Industrie- und Handelskammer Ostwestfalen zu Bielefeld"
     return end
 
 

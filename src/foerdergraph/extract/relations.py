@@ -225,6 +225,35 @@ def dedupe(relations: list[Relation]) -> list[Relation]:
     return list(best.values())
 
 
+CUES = {
+    name: regex if name == "pronoun" else re.compile(regex.pattern, re.IGNORECASE)
+    for name, regex in CUES.items()
+}
+"""Cue words match at the start of a sentence too ("Federführend ist …", "Gefördert werden …")."""
+
+
+_PAYEE_GAP = re.compile(r"\s*(?:\([^)]{1,15}\)\s*)?(?:erhält|erhalten|bekommt|bekommen)?\s*")
+"""Between a recipient and its amount: "die Alpha GmbH 12.000 Euro", "die Uni erhält 2 Mio. €"."""
+_PROJECT_REFERENCE = re.compile(
+    r"\b(?:das|dieses|dem|des)\s+(?:Projekt|Vorhaben|Förderprojekt|Verbundprojekt|"
+    r"Kooperationsprojekt|Projektes|Projekts|Vorhabens)\b|^Es\s+(?:wird|werden|soll|erhält)\b",
+    re.IGNORECASE,
+)
+_CARRIED_OUT = re.compile(
+    r"\b(?:umgesetzt|durchgeführt|realisiert|koordiniert|geleitet|getragen|verantwortet)\b"
+)
+_TOGETHER = re.compile(
+    r"\b(?:gemeinsam|zusammen|in\s+Kooperation|in\s+Zusammenarbeit)\s+mit\s+(?:der|dem|den)?\s*$"
+)
+
+
+def project_reference(ctx: Context, sent: Sentence) -> Entity | None:
+    """The project in focus when the sentence says "das Projekt" / "Es wird …" without a name."""
+    if sent.of("project") or not _PROJECT_REFERENCE.search(sent.span.text):
+        return None
+    return ctx.focus("project", sent.span.start)
+
+
 def _carry(ctx: Context, sent: Sentence) -> Sentence | None:
     """The previous sentence when this one starts with a pronoun subject ("Sie …")."""
     return ctx.previous(sent) if sent.has("pronoun") else None
@@ -382,20 +411,31 @@ def receives(ctx: Context, sent: Sentence) -> None:
                 ctx.recipient = recipient
         return
     project = (sent.of("project") or [None])[0]
+    confidence = 0.8
+    if project is None:
+        project, confidence = ctx.focus("project", sent.span.start), 0.6
     paid = []
     for span, entity in sent.items:
         if entity.kind != "organisation":
             continue
-        amount = next((a for a in amounts if 0 <= a.start - span.end <= 3), None)
+        amount = next(
+            (a for a in amounts if _PAYEE_GAP.fullmatch(ctx.text[span.end : a.start])), None
+        )
         if amount is not None:
             paid.append((entity, amount))
     if project is None or not paid:
         return
+    leaders = {
+        id(r.subject) for r in ctx.relations if r.predicate == "leads" and r.object is project
+    }
     if len(paid) == 1:
         ctx.add(paid[0][0], "leads", project, sent, "erhält … Euro", 0.6, paid[0][1], "lead")
         return
     for org, amount in paid:
-        ctx.add(org, "partners_in", project, sent, "erhalten … Euro", 0.8, amount, "funded-partner")
+        predicate, role = (
+            ("leads", "lead") if id(org) in leaders else ("partners_in", "funded-partner")
+        )
+        ctx.add(org, predicate, project, sent, "erhalten … Euro", confidence, amount, role)
 
 
 def funds_from_source(ctx: Context, sent: Sentence) -> None:
@@ -409,6 +449,8 @@ def funds_from_source(ctx: Context, sent: Sentence) -> None:
             continue
         targets = [e for e in sent.of("programme", "project") if e is not source]
         confidence = 0.8
+        if (referred := project_reference(ctx, sent)) and sent.has("funded"):
+            targets, confidence = [referred], 0.7  # "Es wird … gefördert, davon … aus dem EFRE"
         if not targets:
             fallback = ctx.recipient or ctx.focus("project", sent.span.start)
             targets, confidence = ([fallback] if fallback else []), 0.6
@@ -485,6 +527,21 @@ def leads(ctx: Context, sent: Sentence) -> None:
             project = named[-1] if named else ctx.focus("project", span.start)
             if project is not None:
                 ctx.add(holder, "leads", project, sent, "Projekt(vorhaben) der", 0.6, None, "lead")
+    carried = _CARRIED_OUT.search(sent.span.text)
+    target = (sent.of("project") or [project_reference(ctx, sent)])[0]
+    if carried and target is not None:
+        orgs = [(sp, e) for sp, e in sent.items if e.kind == "organisation"]
+        for index, (span, org) in enumerate(orgs):
+            if not ctx.before(span, _BEFORE_FUNDER, 20):
+                continue
+            ctx.add(org, "leads", target, sent, "von der … umgesetzt", 0.7, None, "lead")
+            rest = orgs[index + 1 :]
+            first = next(
+                (i for i, (sp, _) in enumerate(rest) if ctx.before(sp, _TOGETHER, 40)), None
+            )
+            for partner in enumeration(ctx.text, rest[first:]) if first is not None else []:
+                ctx.add(partner, "partners_in", target, sent, "gemeinsam mit", 0.7, None, "partner")
+            break
     if sent.has("funded_list") and ctx.recipient is not None and not sent.of("organisation"):
         for project in sent.of("project"):
             ctx.add(
@@ -649,6 +706,8 @@ def part_of(ctx: Context, sent: Sentence) -> None:
     confidence = 0.7
     if not projects and sent.has("plural_projects"):
         projects, confidence = ctx.projects(), 0.5
+    if not projects and (referred := project_reference(ctx, sent)):
+        projects, confidence = [referred], 0.6
     for project in projects:
         ctx.add(project, "part_of", programme, sent, "Projekt im Programm", confidence, None)
 
