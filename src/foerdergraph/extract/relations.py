@@ -419,7 +419,12 @@ def receives(ctx: Context, sent: Sentence) -> None:
         if entity.kind != "organisation":
             continue
         amount = next(
-            (a for a in amounts if _PAYEE_GAP.fullmatch(ctx.text[span.end : a.start])), None
+            (
+                a
+                for a in amounts
+                if a.start >= span.end and _PAYEE_GAP.fullmatch(ctx.text[span.end : a.start])
+            ),
+            None,
         )
         if amount is not None:
             paid.append((entity, amount))
