@@ -24,7 +24,7 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chamber_of_commerce", r"\bIHK\b|Industrie-\s*und\s+Handelskammer|Handelskammer"),
         ("project_sponsor", r"\bProjektträger|\bPtJ\b|\bVDI/VDE-IT\b"),
         ("bank", r"\bBANK\b|bank\b|\bSparkasse|\bVolksbank|\bFörderbank|\bKfW\b"),
-        ("university", r"Universität|Hochschule|\bRWTH\b|\bTU\s|\bFH\s|Fachhochschule"),
+        ("university", r"Universität|Hochschule|\bRWTH\b|\bTU\b|\bFH\b|Fachhochschule"),
         (
             "research_institute",
             r"Institut\b|Institut\s|Forschungszentrum|Fraunhofer|Max-Planck"

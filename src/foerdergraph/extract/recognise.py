@@ -188,7 +188,8 @@ _HEADS = (
     r"Fachhochschule|Hochschule|Universität|Ruhr-Universität|Zukunftsagentur|"
     r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
     r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
-    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|"
+    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
+    r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
     rf"[{P.UP}][\wÄÖÜäöüß]*-Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
 )
 _HEAD = re.compile(

@@ -232,6 +232,9 @@ CUES = {
 """Cue words match at the start of a sentence too ("Federführend ist …", "Gefördert werden …")."""
 
 
+_SUPPORTS_ACTIVE = re.compile(
+    r"\b(?:unterstützt|unterstützen|begleitet|begleiten|berät)\b(?!\s+von)"
+)
 _PAYEE_GAP = re.compile(r"\s*(?:\([^)]{1,15}\)\s*)?(?:erhält|erhalten|bekommt|bekommen)?\s*")
 """Between a recipient and its amount: "die Alpha GmbH 12.000 Euro", "die Uni erhält 2 Mio. €"."""
 _PROJECT_REFERENCE = re.compile(
@@ -299,6 +302,8 @@ def approves(ctx: Context, sent: Sentence) -> None:
         ]
     if not objects:
         objects = sent.of("programme") or (carry.of("programme") if carry else [])
+    if not objects and ctx.recipient is not None:
+        objects, confidence = [ctx.recipient], 0.6  # "Den Förderbescheid überreichte …"
     amount = _single(ctx.amounts(sent)) if len(objects) == 1 else None
     for obj in objects:
         ctx.add(
@@ -365,8 +370,9 @@ def funds_active(ctx: Context, sent: Sentence) -> None:
     if not targets:
         focus = ctx.focus("project", sent.span.start)
         targets, confidence = ([focus] if focus else []), 0.6
+    amount = _single(ctx.amounts(sent))
     for target in targets[:1]:
-        ctx.add(funder, "funds", target, sent, "fördert", confidence, None, "funder")
+        ctx.add(funder, "funds", target, sent, "fördert", confidence, amount, "funder")
 
 
 def receives(ctx: Context, sent: Sentence) -> None:
@@ -450,7 +456,8 @@ def funds_from_source(ctx: Context, sent: Sentence) -> None:
     if sent.has("receive"):
         return
     for span, source in sent.items:
-        if source.kind != "fund" or not ctx.before(span, _BEFORE_SOURCE, 60):
+        public_funder = source.kind == "organisation" and source.type in FUNDER_TYPES
+        if not (source.kind == "fund" or public_funder) or not ctx.before(span, _BEFORE_SOURCE, 60):
             continue
         targets = [e for e in sent.of("programme", "project") if e is not source]
         confidence = 0.8
@@ -637,6 +644,18 @@ def supports(ctx: Context, sent: Sentence) -> None:
             for helper in helpers:
                 ctx.add(
                     helper, "supports", project, sent, "unterstützt von", 0.7, None, "supporter"
+                )
+    if verb := _SUPPORTS_ACTIVE.search(sent.span.text):
+        verb_at = sent.span.start + verb.start()
+        helpers = [e for s, e in sent.items if e.kind == "organisation" and s.start < verb_at]
+        targets = [
+            e for s, e in sent.items if e.kind in {"project", "programme"} and s.start > verb_at
+        ]
+        targets = targets or [p for p in [project_reference(ctx, sent)] if p]
+        for target in targets[:1]:
+            for helper in helpers[-1:]:
+                ctx.add(
+                    helper, "supports", target, sent, "unterstützt (aktiv)", 0.6, None, "supporter"
                 )
     if sent.has("support_info"):
         programmes = sent.of("programme")
