@@ -99,6 +99,11 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _prune(releases, keep=final)
+    if settings.store_url:  # scale-out: the complete release goes to the SPARQL server too
+        from foerdergraph.backend.upload import upload_build
+
+        with _step("upload to the SPARQL store", timings, progress):
+            upload_build(final, settings.store_url, settings.base_iri, progress)
     return BuildResult(final, manifest, timings, "" if report.conforms else report.text())
 
 

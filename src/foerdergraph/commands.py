@@ -27,6 +27,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings()
     if getattr(args, "base", None):
         settings = settings.with_(base_iri=args.base)
+    if getattr(args, "store", None):
+        settings = settings.with_(store_url=args.store)
     return settings
 
 
@@ -181,6 +183,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser("build", help="validate, reason, write the store and the dumps")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--base", help="base namespace for minted IRIs (default FOERDERGRAPH_BASE)")
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="also upload the named graphs to this SPARQL 1.1 server (default FOERDERGRAPH_STORE;"
+        " docs/scaling.md)",
+    )
     p.set_defaults(handler=cmd_build)
 
     p = subparsers.add_parser("validate", help="check data/ against the shapes; write nothing")

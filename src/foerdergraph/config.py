@@ -67,6 +67,14 @@ class Settings:
     """Where `foerdergraph serve` is reachable (e.g. https://graph.example.org/); the served
     base that `base_iri` maps to. None = the URL each request arrived at. See docs/serving.md."""
 
+    store_url: str | None = field(
+        default_factory=lambda: os.environ.get("FOERDERGRAPH_STORE") or None
+    )
+    """A SPARQL 1.1 server to scale out to (`--store URL`; default none = the local pyoxigraph
+    store only). `build` uploads the named graphs to it; `serve` answers from it. The endpoint
+    URLs derive from it the way an Oxigraph server lays them out (`/query`, `/update`,
+    `/store`) unless FOERDERGRAPH_STORE_QUERY / _UPDATE / _GSP name them. See docs/scaling.md."""
+
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             object.__setattr__(self, "base_iri", self.base_iri + "/")

@@ -1,8 +1,11 @@
 """The FastAPI application: routes, middleware and the lifetime of the worker pool.
 
-Route handlers stay thin: protocol parsing lives in `sparql.py`, query work in `workers.py`
-(user SPARQL, killable processes) or, for the bounded lookups behind pages, in a thread with the
-web process's own read-only store handle. No handler ever calls the store on the event loop.
+Route handlers stay thin: protocol parsing lives in `sparql.py`, query work in a
+`QueryService` (`querying.py`: killable worker processes over the local store, or `remote.py`:
+a remote SPARQL server) or, for the bounded lookups behind pages, in a thread with the web
+process's own read-only store handle (or the remote store). No handler ever calls the store on
+the event loop. Each request takes the release `build/current` names at that moment
+(`ReleaseWatcher`), so a new build is served without a restart.
 """
 
 from __future__ import annotations
@@ -20,19 +23,22 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from foerdergraph.backend.endpoints import Endpoints
+from foerdergraph.backend.remote_store import RemoteStore
 from foerdergraph.config import Settings
 from foerdergraph.serve import linked_data, negotiation, results
 from foerdergraph.serve.canned import CannedQueries
 from foerdergraph.serve.limits import BodySizeLimit
 from foerdergraph.serve.ontology_doc import ontology_view
 from foerdergraph.serve.pages import Pages
-from foerdergraph.serve.release import Release, open_release
+from foerdergraph.serve.querying import LocalQueries, QueryService
+from foerdergraph.serve.release import Release, ReleaseWatcher, open_release, open_remote_release
+from foerdergraph.serve.remote import RemoteQueries
 from foerdergraph.serve.search import search_labels
 from foerdergraph.serve.sparql import ProtocolError, read_request, service_description
 from foerdergraph.serve.workers import (
     TRUNCATED_HEADER,
     QueryRequest,
-    QueryResponse,
     WorkerPool,
     default_pool_size,
 )
@@ -54,15 +60,21 @@ def _vary(response: Response) -> Response:
     return response
 
 
-def to_response(answer: QueryResponse) -> Response:
-    return Response(
-        answer.body, status_code=answer.status, media_type=answer.media_type, headers=answer.headers
-    )
+def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], QueryService]:
+    """The release to start with, how to open the next one, and who answers queries: the
+    local store with its worker pool, or the remote server named by `settings.store_url`."""
+    if settings.store_url:
+        endpoints = Endpoints.from_url(settings.store_url)
+        remote = RemoteStore(endpoints, settings.query_timeout_s)
 
+        def open_remote(current: Path) -> Release:
+            return open_remote_release(current, remote)
 
-def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
-    """Build the app for the last build in `settings.current_build` (or the given release)."""
-    release = release or open_release(settings.current_build)
+        release = open_remote(settings.current_build)
+        return release, open_remote, RemoteQueries(
+            endpoints, settings.query_timeout_s, release.graphs
+        )
+    release = open_release(settings.current_build)
     pool = WorkerPool(
         release.store_path,
         settings.query_workers or default_pool_size(),
@@ -70,23 +82,31 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
         settings.max_result_rows,
         settings.base_iri,
     )
-    pages = Pages(settings.base_iri, settings.public_url, release.build_id)
+    return release, open_release, LocalQueries(pool)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for the build `settings.current_build` names (and the ones after it)."""
+    first, opener, queries = _backend(settings)
     canned = CannedQueries.load(settings.queries_dir)
-    store = release.store
+    pages = Pages(settings.base_iri, settings.public_url, first.build_id)
+
+    def switched(release: Release) -> None:
+        queries.switch(release)
+        pages.build_id = release.build_id
+        app.state.release = release
+
+    watcher = ReleaseWatcher(settings.current_build, first, opener, switched)
+    current = watcher.get
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await pool.start()
-        log.info(
-            "serving build %s from %s with %d query workers",
-            release.build_id,
-            release.path,
-            pool.size,
-        )
+        await queries.start()
+        log.info("serving build %s from %s", first.build_id, settings.store_url or first.path)
         try:
             yield
         finally:
-            await pool.close()
+            await queries.close()
 
     app = FastAPI(
         title="foerdergraph",
@@ -96,8 +116,9 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.pool = pool
-    app.state.release = release
+    app.state.queries = queries
+    app.state.watcher = watcher
+    app.state.release = first
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -133,7 +154,8 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
             return PlainTextResponse(str(error), status_code=error.status)
         if query is None:
             return await describe_service(request)
-        return to_response(await pool.run(query))
+        await current()  # a new build switches the query service too
+        return await queries.answer(query)
 
     async def describe_service(request: Request) -> Response:
         fmt_name = request.query_params.get("format")
@@ -150,7 +172,8 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
             )
         fmt, native = chosen
         endpoint = pages.root(request) + "sparql"
-        body = results.graph_bytes(service_description(endpoint, release), native, results.PREFIXES)
+        description = service_description(endpoint, await current())
+        body = results.graph_bytes(description, native, results.PREFIXES)
         return _vary(Response(body, media_type=fmt.media_type))
 
     # ------------------------------------------------------------------ UI and API
@@ -209,6 +232,7 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
     @app.get("/api/search")
     async def api_search(q: str = "", limit: int = 20) -> JSONResponse:
         """Entities whose skos:prefLabel or skos:altLabel contains `q` (case-insensitive)."""
+        store = (await current()).store
         hits = await lookup(search_labels, store, q, max(1, min(limit, 100)))
         return JSONResponse([hit.as_json() for hit in hits])
 
@@ -253,7 +277,8 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
             substitutions = canned.encode_substitutions(query, values)
         except ValueError as error:
             return PlainTextResponse(str(error), status_code=400)
-        answer = await pool.run(
+        await current()
+        answer = await queries.answer(
             QueryRequest(
                 query=query.text,
                 accept=request.headers.get("accept"),
@@ -261,19 +286,19 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
                 substitutions=substitutions,
             )
         )
-        return _vary(to_response(answer))
+        return _vary(answer)
 
     @app.get("/health")
     async def health() -> JSONResponse:
-        return JSONResponse(
-            {"build_id": release.build_id, "workers": pool.pids, "killed": pool.killed}
-        )
+        release = await current()
+        return JSONResponse({"build_id": release.build_id, **queries.health()})
 
     # ------------------------------------------------------------------ build artefacts
 
     @app.get("/dumps", include_in_schema=False)
     @app.get("/dumps/", include_in_schema=False)
     async def dumps_page(request: Request) -> Response:
+        release = await current()
         if (
             negotiation.choose(request.headers.get("accept"), [HTML, "application/json"])
             == "application/json"
@@ -283,6 +308,7 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
 
     @app.get("/dumps/{file}", include_in_schema=False)
     async def dump_file(file: str, request: Request) -> Response:
+        release = await current()
         listed = {d["file"]: d for d in release.dump_entries()}
         extra = {"void.ttl": {"media_type": "text/turtle"}}
         entry = listed.get(file) or extra.get(file)
@@ -346,6 +372,7 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
     @app.get("/void", include_in_schema=False)
     @app.get("/void.{ext}", include_in_schema=False)
     async def void(request: Request, ext: str | None = None) -> Response:
+        release = await current()
         path = release.dumps_dir / "void.ttl"
         if not path.is_file():
             return html_or_text(
@@ -360,6 +387,7 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
     @app.get("/ontology", include_in_schema=False)
     @app.get("/ontology.{ext}", include_in_schema=False)
     async def ontology(request: Request, ext: str | None = None) -> Response:
+        store = (await current()).store
         graph = ox.NamedNode(settings.base_iri + "graph/ontology")
 
         def triples() -> list[ox.Triple]:
@@ -403,6 +431,7 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
 
     @app.get("/documents/{identifier}", include_in_schema=False)
     async def document_page(identifier: str, request: Request) -> Response:
+        store = (await current()).store
         node = await lookup(linked_data.find_document, store, identifier, settings.base_iri)
         if node is None:
             return html_or_text(
@@ -415,6 +444,8 @@ def create_app(settings: Settings, release: Release | None = None) -> FastAPI:
     @app.get("/{path:path}", include_in_schema=False)
     async def resource(path: str, request: Request) -> Response:
         """Dereference an IRI the build minted: 200 with Content-Location (docs/serving.md)."""
+        release = await current()
+        store = release.store
         stem, ext = path, None
         for extension in EXTENSIONS:
             if path.endswith(extension):

@@ -38,12 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=None,
         help="query time limit in seconds (default FOERDERGRAPH_QUERY_TIMEOUT or 10)",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=None,
+        help="answer SPARQL and linked-data lookups from this SPARQL 1.1 server instead of the "
+        "local store (default FOERDERGRAPH_STORE; docs/scaling.md)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from foerdergraph.backend.endpoints import RemoteStoreError
     from foerdergraph.cli import EXIT_MISSING
     from foerdergraph.serve.app import create_app
     from foerdergraph.serve.release import NoBuild
@@ -58,11 +66,13 @@ def run(args: argparse.Namespace) -> int:
         changes["query_workers"] = args.workers
     if args.timeout:
         changes["query_timeout_s"] = args.timeout
+    if args.store:
+        changes["store_url"] = args.store
     if changes:
         settings = settings.with_(**changes)
     try:
         app = create_app(settings)
-    except NoBuild as error:
+    except (NoBuild, RemoteStoreError) as error:
         print(error, file=sys.stderr)
         return EXIT_MISSING
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)

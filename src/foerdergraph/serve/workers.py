@@ -10,6 +10,11 @@ limit, and every other request is served by the other workers.
 
 Everything a query does — safety checks, evaluation, serialisation, the row cap — happens in the
 worker, so parse time and serialisation time count against the limit too.
+
+A new build switches `build/current`; the pool is then told the new store's path and every
+request carries the path it is meant for. A worker reopens the store when the path changes, so
+a request sent before the switch finishes on the old release and the next one sees the new
+release whole — never a mixture.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from foerdergraph.serve import negotiation, results
-from foerdergraph.serve.safety import QueryRefused, check_graphs, check_query
+from foerdergraph.serve.safety import CheckedQuery, QueryRefused, check_graphs, check_query
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +83,29 @@ def decode_term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 # --------------------------------------------------------------------------- worker side
 
 
-def execute(
-    store: ox.Store, graphs: frozenset[str], request: QueryRequest, max_rows: int, base_iri: str
-) -> QueryResponse:
-    """Check, evaluate and serialise one query. Runs inside a worker (and in unit tests)."""
+@dataclass(frozen=True)
+class Prepared:
+    """A query that passed the safety checks, with the answer format negotiated for it."""
+
+    checked: CheckedQuery
+    fmt: results.Format
+    native: Any
+    """pyoxigraph's QueryResultsFormat or RdfFormat for `fmt`."""
+
+    @property
+    def media_type(self) -> str:
+        """The response's media type, with the charset for text formats."""
+        media_type = self.fmt.media_type
+        if media_type.startswith("text/") or media_type.endswith(
+            ("json", "xml", "turtle", "trig")
+        ):
+            media_type += "; charset=utf-8"
+        return media_type
+
+
+def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryResponse:
+    """Safety checks and format negotiation, shared by the local workers and the remote proxy;
+    an error response when the query is refused or no format fits."""
     try:
         checked = check_query(request.query, graphs)
         check_graphs(
@@ -102,7 +126,17 @@ def execute(
             f"no acceptable format for a {checked.form} answer; offered: "
             + ", ".join(results.offers(table)),
         )
-    fmt, native = chosen
+    return Prepared(checked, *chosen)
+
+
+def execute(
+    store: ox.Store, graphs: frozenset[str], request: QueryRequest, max_rows: int, base_iri: str
+) -> QueryResponse:
+    """Check, evaluate and serialise one query. Runs inside a worker (and in unit tests)."""
+    prepared = prepare(request, graphs)
+    if isinstance(prepared, QueryResponse):
+        return prepared
+    checked, native = prepared.checked, prepared.native
 
     kwargs: dict[str, Any] = {}
     if request.default_graph_uris or request.named_graph_uris:
@@ -143,10 +177,7 @@ def execute(
     except (OSError, ValueError, TypeError) as error:
         return QueryResponse.error(400, f"the query failed: {error}")
 
-    media_type = fmt.media_type
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml", "turtle", "trig")):
-        media_type += "; charset=utf-8"
-    return QueryResponse(200, media_type, body, headers)
+    return QueryResponse(200, prepared.media_type, body, headers)
 
 
 def _choose_format(
@@ -164,7 +195,8 @@ def store_graphs(store: ox.Store) -> frozenset[str]:
 
 
 def _worker_main(conn: Connection, store_path: str, max_rows: int, base_iri: str) -> None:
-    """Entry point of a worker process: open the store, then answer requests until EOF."""
+    """Entry point of a worker process: open the store, then answer `(store path, request)`
+    messages until EOF, reopening the store when a request names another release."""
     try:
         store = ox.Store.read_only(store_path)
         graphs = store_graphs(store)
@@ -174,10 +206,14 @@ def _worker_main(conn: Connection, store_path: str, max_rows: int, base_iri: str
     conn.send(("ready", len(graphs)))
     while True:
         try:
-            request = conn.recv()
+            path, request = conn.recv()
         except (EOFError, OSError):
             return
         try:
+            if path != store_path:
+                del store  # release the old release's files before opening the new one
+                store = ox.Store.read_only(path)
+                store_path, graphs = path, store_graphs(store)
             response = execute(store, graphs, request, max_rows, base_iri)
         except Exception:  # never a stack trace to the client; log it here
             log.error("query failed:\n%s", traceback.format_exc())
@@ -244,13 +280,14 @@ class WorkerPool:
         return worker
 
     async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        workers = await asyncio.gather(
-            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
-        )
-        for worker in workers:
-            self._all.add(worker)
-            self._idle.put_nowait(worker)
+        """Start the workers in the background: the server answers pages at once, and the
+        first query waits for the first worker that is ready (part of its time limit)."""
+        for _ in range(self.size):
+            self._add_worker()
+
+    def switch_store(self, store_path: Path) -> None:
+        """Send every later request to the store at `store_path` (a new release)."""
+        self.store_path = store_path
 
     async def close(self) -> None:
         for future in list(self._replacements):
@@ -264,7 +301,7 @@ class WorkerPool:
         self, worker: _Worker, request: QueryRequest, budget: float
     ) -> QueryResponse | None:
         """Send a request and wait up to `budget` seconds; None means the time ran out."""
-        worker.conn.send(request)
+        worker.conn.send((str(self.store_path), request))
         if worker.conn.poll(budget):
             return worker.conn.recv()
         return None
@@ -306,6 +343,10 @@ class WorkerPool:
         """Kill a worker and start a replacement in the background."""
         worker.kill()
         self._all.discard(worker)
+        self._add_worker()
+
+    def _add_worker(self) -> None:
+        """Start one worker in a thread; it joins the idle queue once its store is open."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._threads, self._spawn)
         self._replacements.add(future)
