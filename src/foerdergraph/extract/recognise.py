@@ -360,6 +360,8 @@ LISTED_MEMBERS = re.compile(
     r"Gesellschafter|Kooperationspartner)\s+(?:der|des)\s+[^()\n.;]{1,60}?\s*\(([^()\n]{3,200})\)"
 )
 """Members listed in brackets: "den Partnerorganisationen der RegionRuhr (Bochum, Dortmund, …)"."""
+_LISTED_GROUP = re.compile(rf"\b(?:der|des)\s+({P.CAP}(?:\s+{P.CAP}){{0,2}})\s*\($")
+"""The cooperation whose members are listed: "Partnerorganisationen der RegionRuhr (…"."""
 _ITEM_SPLIT = re.compile(r",\s*|\s+und\s+|\s+sowie\s+")
 _ITEM = re.compile(rf"[{P.UP}][\wÄÖÜäöüß.-]*(?:\s+[{P.UP}][\wÄÖÜäöüß.-]*){{0,3}}")
 
@@ -369,6 +371,12 @@ def listed_members(text: str) -> list[Candidate]:
     municipality acting as a member ("Partnerorganisationen … (Bochum, Hagen, …-Kreis)")."""
     out = []
     for match in LISTED_MEMBERS.finditer(text):
+        group = _LISTED_GROUP.search(text, match.start(), match.start(1))
+        if group and group.group(1) not in P.STOP_CAP:
+            kind = org_type(group.group(1))
+            span = Span(group.start(1), group.end(1), group.group(1))
+            out.append(Candidate("organisation", span.text, span, PRIORITY["org"] - 1,
+                                 "region" if kind == "other" else kind))  # fmt: skip
         position = match.start(1)
         for item in _ITEM_SPLIT.split(match.group(1)):
             at = text.find(item, position)
