@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -36,11 +36,15 @@ DUMP_FORMATS = {
 }
 
 
-def make_release(target: Path) -> Path:
-    """Write a release folder like the build's: store/, dumps/, manifest.json."""
-    release = target / "releases" / "test-build"
+def make_release(
+    target: Path, extra: Sequence[ox.Quad] = (), build_id: str = "test-build", link: bool = True
+) -> Path:
+    """Write a release folder like the build's: store/, dumps/, manifest.json (the fixture
+    graph plus `extra` quads), and point `current` at it unless `link` is false."""
+    release = target / "releases" / build_id
     (release / "dumps").mkdir(parents=True)
     quads = list(ox.parse(path=str(FIXTURES / "graph.trig"), format=ox.RdfFormat.TRIG))
+    quads += extra
     store = ox.Store(str(release / "store"))
     store.extend(quads)
     store.flush()
@@ -77,7 +81,7 @@ def make_release(target: Path) -> Path:
         encoding="utf-8",
     )
     manifest = {
-        "build_id": "test-build",
+        "build_id": build_id,
         "base_iri": BASE,
         "graphs": [
             {"iri": iri, "kind": iri[len(BASE) + len("graph/") :].split("/")[0], "triples": n}
@@ -87,7 +91,8 @@ def make_release(target: Path) -> Path:
         "triples": len(quads),
     }
     (release / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    (target / "current").symlink_to(Path("releases") / "test-build")
+    if link:
+        (target / "current").symlink_to(Path("releases") / build_id)
     return target
 
 

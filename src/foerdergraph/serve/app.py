@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from foerdergraph.backend.endpoints import Endpoints
+from foerdergraph.backend.endpoints import Endpoints, RemoteStoreError
 from foerdergraph.backend.remote_store import RemoteStore
 from foerdergraph.config import Settings
 from foerdergraph.serve import linked_data, negotiation, results
@@ -128,6 +128,13 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=[TRUNCATED_HEADER, "Content-Location"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    @app.exception_handler(RemoteStoreError)
+    async def remote_failed(request: Request, error: RemoteStoreError) -> Response:
+        """A page lookup on a remote store that is down or refused: 502 with the reason."""
+        log.error("remote store: %s", error)
+        return PlainTextResponse(str(error), status_code=502)
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     async def lookup(func: Callable[..., T], *args: Any) -> T:

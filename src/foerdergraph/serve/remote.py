@@ -15,6 +15,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -96,7 +97,13 @@ class RemoteQueries:
         form += [("default-graph-uri", g) for g in request.default_graph_uris]
         form += [("named-graph-uri", g) for g in request.named_graph_uris]
         outgoing = self._client.build_request(
-            "POST", self.endpoints.query, data=form, headers={"Accept": prepared.fmt.media_type}
+            "POST",
+            self.endpoints.query,
+            content=urlencode(form).encode("ascii"),
+            headers={
+                "Accept": prepared.fmt.media_type,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
         )
         try:
             upstream = await asyncio.wait_for(
