@@ -35,6 +35,26 @@ EXPECTED = {
         ("Bezirksregierung Arnsberg", "approves", "Ennepe-Ruhr-Kreis"),
         ("Stadt Schwelm", "member_of", "Zweckverband Verkehrsverbund Rhein-Ruhr"),
     },
+    "quartier": {
+        ("Stadt Gelsenkirchen", "leads", "Quartier Ückendorf 2030"),
+        (
+            "Stadterneuerungsgesellschaft Gelsenkirchen mbH",
+            "partners_in",
+            "Quartier Ückendorf 2030",
+        ),
+        (
+            "Ministerium für Heimat, Kommunales, Bau und Gleichstellung",
+            "funds",
+            "Stadt Gelsenkirchen",
+        ),
+    },
+    "smart-country": {
+        ("Bundesministerium des Innern, für Bau und Heimat", "funds", "Smart Country Side"),
+        ("Kreis Lippe", "leads", "Smart Country Side"),
+        ("Universität Paderborn", "supports", "Smart Country Side"),
+        ("Smart Country Side", "part_of", "Modellprojekte Smart Cities"),
+        ("Bezirksregierung Detmold", "approves", "Smart Country Side"),
+    },
     "ki-fabrik": {
         ("RWTH Aachen", "leads", "KI.Fabrik"),
         ("Bundesministerium für Bildung und Forschung", "funds", "KI.Fabrik"),
@@ -63,3 +83,10 @@ def test_amounts_in_these_pages() -> None:
     result = extract_file(TEXTS / "ki-fabrik.txt", Gazetteer([]))
     funds = next(r for r in result.relations if r.predicate == "funds")
     assert funds.amount == Decimal("3500000")
+
+
+def test_types_of_these_pages() -> None:
+    result = extract_file(TEXTS / "quartier.txt", Gazetteer([]))
+    types = {e.name: e.type for e in result.of_kind("organisation")}
+    assert types["Stadt Gelsenkirchen"] == "municipality"  # not "other" for the -kirchen
+    assert types["Stadterneuerungsgesellschaft Gelsenkirchen mbH"] == "company"

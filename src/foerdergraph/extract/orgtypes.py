@@ -45,7 +45,7 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "other",
             r"Regionalverband|Landschaftsverband|Kommunalverband|Zweckverband"
-            r"|Kirchenkreis|Kirche|Bistum|Diakonie|Caritas|Stiftung",
+            r"|Kirchenkreis|\bKirche\b|\bBistum\b|Diakonie|Caritas|Stiftung\b",
         ),
         ("district", r"(?:^|\s|-)Kreis\b|Kreises\b|-Kreis$|\bLandkreis|Kreisverwaltung"),
         ("municipality", r"^(?:Stadt|Landeshauptstadt|Gemeinde|Hansestadt)\b|Stadtverwaltung"),

@@ -155,6 +155,11 @@ _MINISTRY_LONG = re.compile(
 _MINISTRY_COMPOUND = re.compile(
     rf"(?<![\w-])(?:[{P.UP}]+-)?[{P.UP}][{P.LOW}]*ministeri(?:um|ums)(?![\w-]){_OF_LAND}"
 )
+_MINISTRY_OF = re.compile(
+    rf"(?<![\w-])(?:Bundes|Landes)?[Mm]inisteri(?:um|ums)\s+(?:des|der)\s+"
+    rf"(?:Innern|Finanzen|Justiz|Verteidigung)(?:,\s+für\s+{_MINISTRY_LIST})?"
+)
+"""Ministries named with a genitive: "Bundesministerium des Innern, für Bau und Heimat"."""
 _MINISTRY_BARE = re.compile(r"(?<=\b(?:das|dem|des|Das|Dem|Des|vom|Vom)\s)Ministeri(?:um|ums)\b")
 
 
@@ -163,7 +168,7 @@ def ministries(text: str) -> list[Candidate]:
     "Bundesministeriums für …" (genitive), "NRW-Wirtschaftsministerium", "Wirtschaftsministerium
     des Landes Nordrhein-Westfalen"; a bare "das Ministerium" refers back to one of them."""
     out = []
-    for regex in (_MINISTRY_LONG, _MINISTRY_COMPOUND):
+    for regex in (_MINISTRY_LONG, _MINISTRY_OF, _MINISTRY_COMPOUND):
         for match in regex.finditer(text):
             span = _span(text, match.start(), match.end())
             name = P.deinflect(clean_name(span.text))

@@ -25,18 +25,18 @@ FUNDER_TYPES = frozenset({"state_government", "ministry", "district_government",
 GOVERNMENT_TYPES = frozenset({"state_government", "ministry", "district_government", "eu_body"})
 
 CUES = {
-    "approval": re.compile(r"[Bb]escheid|[Bb]ewillig"),
+    "approval": re.compile(r"[Bb]escheid|[Bb]ewillig|Förderzusage"),
     "passive": re.compile(r"\b(?:wird|werden|wurde|wurden)\b"),
     "funded": re.compile(r"\b(?:gefördert|finanziert|übernommen|bezuschusst|kofinanziert)\b"),
     "active_fund": re.compile(
         r"\b(?:fördert|fördern|förderte|finanziert|finanzieren|übernimmt"
-        r"|bezuschusst|unterstützt\s+\S+\s+mit)\b"
+        r"|bezuschusst|unterstützt\s+\S+\s+mit|tragen\b.{0,40}\bKosten|trägt\b.{0,40}\bKosten)\b"
     ),
     "receive": re.compile(r"\b(?:erhält|erhalten|erhielt|erhielten|bekommt|bekommen|bekam)\b"),
     "provided": re.compile(r"bereitgestellt|zur Verfügung gestellt|stehen\b.*\bzur Verfügung"),
     "lead": re.compile(
         r"federführend|Federführung|Konsortialführ|Lead-?[Pp]artner|"
-        r"Projektleitung|leitet das (?:Projekt|Vorhaben)"
+        r"Projektleitung|leitet das (?:Projekt|Vorhaben)|Koordination\s+(?:liegt|hat|übernimmt)"
     ),
     "partner": re.compile(
         r"(?:strategische[rn]?\s+)?(?:Projekt|Kooperations|Verbund)?[Pp]artner"
@@ -49,7 +49,7 @@ CUES = {
     ),
     "support_passive": re.compile(
         r"[Uu]nterstützt\s+(?:wird|werden)|unterstützt\s+von|"
-        r"Unterstützung\s+(?:von|durch)|begleitet\s+von"
+        r"Unterstützung\s+(?:von|durch)|begleitet\s+von|[Bb]egleitet\s+(?:wird|werden)"
     ),
     "support_info": re.compile(
         r"\bInformation(?:en|sveranstaltung)?\b|\bberät\b|\bberaten\b|"
@@ -245,6 +245,11 @@ _PROJECT_REFERENCE = re.compile(
 _CARRIED_OUT = re.compile(
     r"\b(?:umgesetzt|durchgeführt|realisiert|koordiniert|geleitet|getragen|verantwortet)\b"
 )
+_CARRIES_OUT = re.compile(
+    r"\b(?:umsetzt|umsetzen|durchführt|durchführen|realisiert|realisieren|leitet)\b"
+)
+"""Active voice: "die Stadt X, die das Projekt „P“ gemeinsam mit Y umsetzt"."""
+_RECIPIENT_CUE = re.compile(r"\b(?:Zuwendungsempfänger(?:in)?|Fördermittelempfänger(?:in)?)\b")
 _TOGETHER = re.compile(
     r"\b(?:gemeinsam|zusammen|in\s+Kooperation|in\s+Zusammenarbeit)\s+mit\s+(?:der|dem|den)?\s*$"
 )
@@ -289,6 +294,7 @@ def approves(ctx: Context, sent: Sentence) -> None:
         authorities = carry.of("organisation", types=frozenset({"district_government"}))[:1]
         confidence = 0.6
     if not authorities:
+        _ministry_hands_over(ctx, sent)
         return
     authority = authorities[0]
     objects = sent.of("project")
@@ -304,6 +310,8 @@ def approves(ctx: Context, sent: Sentence) -> None:
         objects = sent.of("programme") or (carry.of("programme") if carry else [])
     if not objects and ctx.recipient is not None:
         objects, confidence = [ctx.recipient], 0.6  # "Den Förderbescheid überreichte …"
+    if not objects and (focus := ctx.focus("project", sent.span.start)):
+        objects, confidence = [focus], 0.5
     amount = _single(ctx.amounts(sent)) if len(objects) == 1 else None
     for obj in objects:
         ctx.add(
@@ -316,6 +324,38 @@ def approves(ctx: Context, sent: Sentence) -> None:
             amount,
             "approving-authority",
         )
+
+
+def _ministry_hands_over(ctx: Context, sent: Sentence) -> None:
+    """A ministry (or its minister) hands a Bescheid / Förderzusage to an organisation: the
+    ministry funds it (approval proper is the Bezirksregierung's)."""
+    ministries = sent.of("organisation", types=frozenset({"ministry", "state_government"}))
+    ministries = ministries or [
+        p.organisation
+        for p in sent.of("person")
+        if p.organisation is not None and p.organisation.type in {"ministry", "state_government"}
+    ]
+    recipients = [o for o in sent.of("organisation") if o.type not in GOVERNMENT_TYPES]
+    for ministry in ministries[:1]:
+        for recipient in recipients[:1]:
+            ctx.add(
+                ministry,
+                "funds",
+                recipient,
+                sent,
+                "Bescheid des Ministeriums",
+                0.6,
+                _single(ctx.amounts(sent)),
+                "funder",
+            )
+            ctx.recipient = recipient
+
+
+def recipient_named(ctx: Context, sent: Sentence) -> None:
+    """ "Zuwendungsempfänger ist die Stadt …": later sentences about the money mean it."""
+    if _RECIPIENT_CUE.search(sent.span.text):
+        named = [e for e in sent.of("organisation") if e.type not in GOVERNMENT_TYPES]
+        ctx.recipient = named[0] if named else ctx.recipient
 
 
 def funds_passive(ctx: Context, sent: Sentence) -> None:
@@ -539,12 +579,16 @@ def leads(ctx: Context, sent: Sentence) -> None:
             project = named[-1] if named else ctx.focus("project", span.start)
             if project is not None:
                 ctx.add(holder, "leads", project, sent, "Projekt(vorhaben) der", 0.6, None, "lead")
-    carried = _CARRIED_OUT.search(sent.span.text)
+    carried = _CARRIED_OUT.search(sent.span.text) or _CARRIES_OUT.search(sent.span.text)
     target = (sent.of("project") or [project_reference(ctx, sent)])[0]
     if carried and target is not None:
+        active = carried.re is _CARRIES_OUT
+        target_at = next((sp.start for sp, e in sent.items if e is target), sent.span.end)
         orgs = [(sp, e) for sp, e in sent.items if e.kind == "organisation"]
         for index, (span, org) in enumerate(orgs):
-            if not ctx.before(span, _BEFORE_FUNDER, 20):
+            if active and (span.start > target_at or ctx.before(span, _TOGETHER, 40)):
+                continue
+            if not active and not ctx.before(span, _BEFORE_FUNDER, 20):
                 continue
             ctx.add(org, "leads", target, sent, "von der … umgesetzt", 0.7, None, "lead")
             rest = orgs[index + 1 :]
@@ -863,6 +907,7 @@ def programme_strands(ctx: Context) -> None:
 
 
 RULES: tuple[Rule, ...] = (
+    recipient_named,
     receives,
     approves,
     funds_passive,
