@@ -155,3 +155,8 @@ def test_official_names_with_truncation_hyphens_acronyms_and_zu() -> None:
         "chamber_of_commerce",
         "university",
     ]
+
+
+def test_organisation_words_after_a_post_are_not_a_person() -> None:
+    result = run("Geschäftsführer Stadtwerke Bochum sagte etwas. Landrat Olaf Schade lacht.")
+    assert names(result, "person") == ["Olaf Schade"]

@@ -244,3 +244,8 @@ def test_every_relation_has_verbatim_evidence() -> None:
             "part_of",
             "hosts",
         }
+
+
+def test_idioms_after_in_are_not_places() -> None:
+    result = run("Die Stadt Essen in Kürze fertig. Die Alpha GmbH in Essen wächst.")
+    assert triples(result) == {("Alpha GmbH", "located_in", "Essen")}

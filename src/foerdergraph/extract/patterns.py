@@ -51,6 +51,14 @@ STOP_CAP = (
 )
 """Capitalised words that never continue an organisation or place name."""
 
+IN_PHRASE_NOUNS = words(
+    "Höhe Kürze Zukunft Form Folge Verbindung Betrieb Planung Kraft Summe Teilen Bezug "
+    "Anspruch Frage Richtung Gang Zeiten Zusammenarbeit Kooperation Abstimmung Absprache "
+    "Vertretung Person Anwesenheit Gegenwart Begleitung Partnerschaft Trägerschaft Federführung "
+    "Zahlen Worten Summe Millionenhöhe Bau Arbeit Vorbereitung Umsetzung Sachen Eigenregie"
+)
+"""Capitalised nouns after "in" that are idioms, not places ("in Kürze", "in Höhe von")."""
+
 COMMON_NOUN_SUFFIX = re.compile(
     r"(?:ung|ungen|heit|keit|schaft|tion|tionen|ität|arbeit|ismus|nis|tum|ment|ik|enz|anz|"
     r"ierung|Euro|prozent)$",

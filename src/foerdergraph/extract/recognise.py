@@ -497,7 +497,9 @@ def region_name(surface: str) -> str:
 
 _NAME = re.compile(P.PERSON_NAME)
 _BAD_NAME_WORD = re.compile(
-    r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier)$", re.I
+    r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier|werke|betriebe|gruppe|"
+    r"verband|kammer|agentur|ministerium|amt|rat|bank|kasse|stadt|kreis|zentrum|netzwerk)$",
+    re.I,
 )
 
 

@@ -851,7 +851,7 @@ def located(ctx: Context, sent: Sentence) -> None:
         if not match:
             continue
         word = match.group(1)
-        if word in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(word):
+        if word in P.STOP_CAP or word in P.IN_PHRASE_NOUNS or P.COMMON_NOUN_SUFFIX.search(word):
             continue
         at = Span(match.start(1), match.end(1), word)
         existing = next(
