@@ -17,13 +17,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD, NamespaceManager
 from rdflib.term import Node
 
 from foerdergraph.config import ONTOLOGY_NS, ROLE_NS, load_settings
+from foerdergraph.shacl_sparql import RawResult, compile_shapes, run_checks
+from foerdergraph.store import from_oxigraph, quads_of, to_oxigraph
 
 FG = Namespace(ONTOLOGY_NS)
 SHAPES_FILE = "foerdergraph.shacl.ttl"
@@ -148,11 +152,22 @@ def load_shapes(path: Path | str | None = None) -> Graph:
     return Graph().parse(shapes_path, format="turtle")
 
 
+ENGINES = ("sparql", "pyshacl")
+"""Validation engines: our shapes compiled to SPARQL on Oxigraph (the default, fast), or pyshacl
+(the reference the SPARQL engine is tested against)."""
+
+ONTOLOGY_GRAPH = URIRef("urn:x-foerdergraph:validation:ontology")
+"""Where `validate` puts the ontology it mixes in, beside the data's own graphs."""
+DATA_GRAPH = URIRef("urn:x-foerdergraph:validation:data")
+"""Where a plain (unnamed) data graph goes in the validation store."""
+
+
 def validate(
     data: Dataset | Graph,
     *,
     shapes: Graph,
     ontology: Graph | None = None,
+    engine: str = "sparql",
 ) -> ValidationReport:
     """Validate `data` against `shapes` with `ontology` mixed in (no inference).
 
@@ -164,6 +179,76 @@ def validate(
     entities described in the entities and reference graphs, and the class checks need both; the
     named graphs are kept only to say where each result comes from.
     """
+    if engine == "pyshacl":
+        return _validate_pyshacl(data, shapes=shapes, ontology=ontology)
+    if engine != "sparql":
+        raise ValueError(f"unknown validation engine {engine!r}; expected one of {ENGINES}")
+    store = validation_store(data, ontology)
+    return validate_store(store, shapes=shapes, named=isinstance(data, Dataset))
+
+
+def validation_store(data: Dataset | Graph, ontology: Graph | None = None) -> ox.Store:
+    """An in-memory Oxigraph store holding `data` (its named graphs kept) and `ontology`."""
+    store = ox.Store()
+    if isinstance(data, Dataset):
+        store.bulk_extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(c)))  # type: ignore[arg-type]
+            for s, p, o, c in data.quads((None, None, None, None))
+            if isinstance(c, URIRef)
+        )
+    else:
+        store.bulk_extend(quads_of(data, DATA_GRAPH))
+    if ontology is not None:
+        store.bulk_extend(quads_of(ontology, ONTOLOGY_GRAPH))
+    return store
+
+
+def validate_store(
+    store: ox.Store,
+    *,
+    shapes: Graph,
+    named: bool = True,
+    owned_by: URIRef | None = None,
+) -> ValidationReport:
+    """Validate the union of the graphs in `store` with the SPARQL engine.
+
+    `named`: the store's graphs are the data's named graphs (reports name them). `owned_by`: keep
+    only results whose focus node is a subject in that graph (see validation_cache.py).
+    """
+    results = run_checks(store, compile_shapes(shapes, store))
+    if owned_by is not None:
+        graph = ox.NamedNode(str(owned_by))
+        results = [
+            r
+            for r in results
+            if next(store.quads_for_pattern(to_oxigraph(r.focus), None, None, graph), None)  # type: ignore[arg-type]
+        ]
+    return make_report(results, _StoreView(store, named))
+
+
+def make_report(results: Iterable[RawResult], view: DataView) -> ValidationReport:
+    """Resolve raw SHACL results to Violations (labels, documents, graphs), sorted for reading."""
+    resolver = _Resolver(view)
+    violations = sorted(
+        set(resolver.violation(result) for result in results),
+        key=lambda v: (
+            v.document_id or "~",
+            v.focus,
+            v.severity,
+            v.path or "",
+            v.message,
+            v.value or "",
+        ),
+    )
+    return ValidationReport(
+        conforms=not any(v.is_error for v in violations),
+        violations=violations,
+    )
+
+
+def _validate_pyshacl(
+    data: Dataset | Graph, *, shapes: Graph, ontology: Graph | None
+) -> ValidationReport:
     merged = Graph()
     for triple in _triples(data):
         merged.add(triple)
@@ -178,14 +263,26 @@ def validate(
         abort_on_first=False,
         inplace=True,
     )
-    resolver = _Resolver(merged, data if isinstance(data, Dataset) else None, shapes)
-    violations = sorted(
-        (resolver.violation(result, results) for result in _results(results)),
-        key=lambda v: (v.document_id or "~", v.focus, v.severity, v.path or "", v.message),
-    )
-    return ValidationReport(
-        conforms=not any(v.is_error for v in violations),
-        violations=violations,
+    view = _GraphView(merged, data if isinstance(data, Dataset) else None)
+    return make_report((_raw(result, results) for result in _results(results)), view)
+
+
+def _raw(result: Node, results: Graph) -> RawResult:
+    """A pyshacl result node as a RawResult."""
+    focus = results.value(result, SH.focusNode)
+    assert focus is not None
+    severity = results.value(result, SH.resultSeverity)
+    component = results.value(result, SH.sourceConstraintComponent)
+    return RawResult(
+        focus=focus,
+        shape=results.value(result, SH.sourceShape),  # type: ignore[arg-type]
+        component=URIRef(str(component)),
+        severity=URIRef(str(severity)) if severity is not None else SH.Violation,
+        path=results.value(result, SH.resultPath),
+        value=results.value(result, SH.value),
+        messages=tuple(
+            m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)
+        ),
     )
 
 
@@ -258,33 +355,114 @@ def _results(results: Graph) -> Iterable[Node]:
         yield from results.objects(report, SH.result)
 
 
-class _Resolver:
-    """Turns pyshacl result nodes into Violations: labels, documents and readable terms."""
+class DataView(Protocol):
+    """What the resolver needs to know about the validated data, whichever engine held it."""
 
-    def __init__(self, merged: Graph, dataset: Dataset | None, shapes: Graph) -> None:
+    def objects(self, subject: Node, predicate: Node) -> list[Node]: ...
+
+    def has(self, subject: Node, predicate: Node, obj: Node) -> bool: ...
+
+    def graphs(self, subject: Node, predicate: Node | None, obj: Node | None) -> list[Node]:
+        """Named graphs holding matching triples ([] when the data had no named graphs)."""
+        ...
+
+    def typed(self, cls: Node) -> list[tuple[Node, Node]]:
+        """(instance, named graph) for every rdf:type `cls` triple in a named graph."""
+        ...
+
+
+class _GraphView:
+    """An rdflib graph (the union) and, if given, the Dataset it came from."""
+
+    def __init__(self, merged: Graph, dataset: Dataset | None) -> None:
         self.g = merged
         self.dataset = dataset
-        self.shapes = shapes
-        self._doc_graphs: dict[Node, Node] | None = None
-        for prefix, namespace in _PREFIXES.items():
-            self.g.namespace_manager.bind(prefix, namespace, override=True, replace=True)
 
-    def violation(self, result: Node, results: Graph) -> Violation:
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        severity = results.value(result, SH.resultSeverity)
-        shape = results.value(result, SH.sourceShape)
-        component = results.value(result, SH.sourceConstraintComponent)
-        messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
-        english = [m for m in messages if m.language in (None, "en")]
-        message = str((english or messages or [Literal("(no message)")])[0])
-        assert focus is not None
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        return list(self.g.objects(subject, predicate))  # type: ignore[arg-type]
+
+    def has(self, subject: Node, predicate: Node, obj: Node) -> bool:
+        return (subject, predicate, obj) in self.g
+
+    def graphs(self, subject: Node, predicate: Node | None, obj: Node | None) -> list[Node]:
+        if self.dataset is None:
+            return []
+        return [c for _s, _p, _o, c in self.dataset.quads((subject, predicate, obj, None))]  # type: ignore[arg-type]
+
+    def typed(self, cls: Node) -> list[tuple[Node, Node]]:
+        if self.dataset is None:
+            return []
+        return [(s, c) for s, _p, _o, c in self.dataset.quads((None, RDF.type, cls, None))]  # type: ignore[arg-type]
+
+
+class _StoreView:
+    """An Oxigraph store whose named graphs are the data's (plus the mixed-in ontology)."""
+
+    def __init__(self, store: ox.Store, named: bool) -> None:
+        self.store = store
+        self.named = named
+
+    def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
+        def ox_term(t: Node | None) -> object:
+            return None if t is None else to_oxigraph(t)  # type: ignore[arg-type]
+
+        if isinstance(s, Literal):
+            return iter(())  # a literal is never a subject
+        return self.store.quads_for_pattern(ox_term(s), ox_term(p), ox_term(o), None)  # type: ignore[arg-type]
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        found = (from_oxigraph(q.object) for q in self._quads(subject, predicate, None))
+        return list(dict.fromkeys(found))
+
+    def has(self, subject: Node, predicate: Node, obj: Node) -> bool:
+        return next(self._quads(subject, predicate, obj), None) is not None
+
+    def _graph_names(self, quads: Iterable[ox.Quad]) -> list[Node]:
+        if not self.named:
+            return []
+        names = (from_oxigraph(q.graph_name) for q in quads)
+        return [n for n in names if n != ONTOLOGY_GRAPH]
+
+    def graphs(self, subject: Node, predicate: Node | None, obj: Node | None) -> list[Node]:
+        return self._graph_names(self._quads(subject, predicate, obj))
+
+    def typed(self, cls: Node) -> list[tuple[Node, Node]]:
+        if not self.named:
+            return []
+        return [
+            (from_oxigraph(q.subject), from_oxigraph(q.graph_name))
+            for q in self._quads(None, RDF.type, cls)
+            if from_oxigraph(q.graph_name) != ONTOLOGY_GRAPH
+        ]
+
+
+class _Resolver:
+    """Turns raw SHACL results into Violations: labels, documents and readable terms."""
+
+    def __init__(self, view: DataView) -> None:
+        self.view = view
+        self._doc_graphs: dict[Node, Node] | None = None
+        self.namespaces = NamespaceManager(Graph(), bind_namespaces="none")
+        for prefix, namespace in _PREFIXES.items():
+            self.namespaces.bind(prefix, namespace, override=True, replace=True)
+
+    def value(self, subject: Node | None, predicate: Node) -> Node | None:
+        if subject is None:
+            return None
+        # the smallest value, so a node with two (the very error reported) reads the same on
+        # every engine and every run
+        found = sorted(self.view.objects(subject, predicate), key=lambda n: (type(n).__name__, n))
+        return found[0] if found else None
+
+    def violation(self, result: RawResult) -> Violation:
+        focus, path, value, component = result.focus, result.path, result.value, result.component
+        english = [m for m in result.messages if m.language in (None, "en")]
+        message = str((english or list(result.messages) or [Literal("(no message)")])[0])
         if value == focus and component == SH.SPARQLConstraintComponent:
             value = None  # pyshacl reports $this as the value when a query binds no ?value
         document, graph = self.document_of(focus, path, value)
         return Violation(
-            severity=SEVERITY_NAMES.get(severity, str(severity)) if severity else "ERROR",
+            severity=SEVERITY_NAMES.get(result.severity, str(result.severity)),
             focus=str(focus),
             label=self.label(focus),
             path=self.term(path) if path is not None else None,
@@ -293,8 +471,8 @@ class _Resolver:
             document=str(document) if document is not None else None,
             document_id=self.document_id(document) if document is not None else None,
             graph=str(graph) if graph is not None else None,
-            shape=self.term(shape) if isinstance(shape, URIRef) else None,
-            component=_local_name(component) if component is not None else None,
+            shape=self.term(result.shape) if isinstance(result.shape, URIRef) else None,
+            component=_local_name(component),
         )
 
     # -- where a result belongs ----------------------------------------------------------------
@@ -308,21 +486,21 @@ class _Resolver:
         evidence; the document graph holding the offending triple (or the node); the documents
         that mention the node.
         """
-        g = self.g
+        v = self.view
         graphs = self.graphs_of(focus, path, value)
         graph = next(iter(graphs), None)
-        if (focus, RDF.type, FG.SourceDocument) in g:
+        if v.has(focus, RDF.type, FG.SourceDocument):
             return focus, graph
         candidates: list[Iterable[Node]] = [
-            g.objects(focus, FG.inDocument),
-            (d for ev in g.objects(focus, FG.evidence) for d in g.objects(ev, FG.inDocument)),
+            v.objects(focus, FG.inDocument),
+            (d for ev in v.objects(focus, FG.evidence) for d in v.objects(ev, FG.inDocument)),
             (self.doc_graphs[gr] for gr in graphs if gr in self.doc_graphs),
-            (d for ev in g.objects(focus, FG.mention) for d in g.objects(ev, FG.inDocument)),
+            (d for ev in v.objects(focus, FG.mention) for d in v.objects(ev, FG.inDocument)),
         ]
         fallback: Node | None = None
         for found in candidates:
             docs = sorted(set(found), key=str)
-            known = [d for d in docs if (d, RDF.type, FG.SourceDocument) in g]
+            known = [d for d in docs if v.has(d, RDF.type, FG.SourceDocument)]
             if known:
                 return known[0], graph
             # A dangling document IRI (the result may be about exactly that) is the last resort.
@@ -331,28 +509,24 @@ class _Resolver:
 
     def graphs_of(self, focus: Node, path: Node | None, value: Node | None) -> list[Node]:
         """Named graphs holding the offending triple, else the focus node; document graphs first."""
-        if self.dataset is None:
-            return []
         found: list[Node] = []
         if isinstance(path, URIRef) and value is not None:
-            found = [c for _s, _p, _o, c in self.dataset.quads((focus, path, value, None))]
+            found = self.view.graphs(focus, path, value)
         if not found:
-            found = [c for _s, _p, _o, c in self.dataset.quads((focus, None, None, None))]
-        unique = sorted(set(found), key=lambda c: (c not in self.doc_graphs, str(c)))
-        return unique
+            found = self.view.graphs(focus, None, None)
+        return sorted(set(found), key=lambda c: (c not in self.doc_graphs, str(c)))
 
     @property
     def doc_graphs(self) -> dict[Node, Node]:
         """Named graph -> the source document it describes (graphs holding a fg:SourceDocument)."""
         if self._doc_graphs is None:
             self._doc_graphs = {}
-            if self.dataset is not None:
-                for doc, _p, _o, c in self.dataset.quads((None, RDF.type, FG.SourceDocument, None)):
-                    self._doc_graphs.setdefault(c, doc)
+            for doc, graph in self.view.typed(FG.SourceDocument):
+                self._doc_graphs.setdefault(graph, doc)
         return self._doc_graphs
 
     def document_id(self, document: Node) -> str:
-        identifiers = sorted(str(i) for i in self.g.objects(document, DCTERMS.identifier))
+        identifiers = sorted(str(i) for i in self.view.objects(document, DCTERMS.identifier))
         if identifiers:
             return identifiers[0]
         return str(document).rstrip("/").rsplit("/", 1)[-1]
@@ -362,38 +536,38 @@ class _Resolver:
     def label(self, node: Node) -> str | None:
         """The node's German prefLabel, any prefLabel or rdfs:label, else a short description of
         the fact it is (grants, participations, ... have no labels of their own)."""
-        g = self.g
-        labels = list(g.objects(node, SKOS.prefLabel)) or list(g.objects(node, RDFS.label))
+        v = self.view
+        labels = list(v.objects(node, SKOS.prefLabel)) or list(v.objects(node, RDFS.label))
         if labels:
             german = [lb for lb in labels if isinstance(lb, Literal) and lb.language == "de"]
             return str(sorted(german or labels)[0])
-        if (node, RDF.type, FG.Grant) in g:
-            project = g.value(node, FG.grantFor)
+        if v.has(node, RDF.type, FG.Grant):
+            project = self.value(node, FG.grantFor)
             return f"Grant for {self.name(project)}" if project is not None else "Grant"
-        if (node, RDF.type, FG.Participation) in g:
-            agent, role = g.value(node, FG.participant), g.value(node, FG.role)
-            undertaking = g.value(node, FG.participationIn)
+        if v.has(node, RDF.type, FG.Participation):
+            agent, role = self.value(node, FG.participant), self.value(node, FG.role)
+            undertaking = self.value(node, FG.participationIn)
             return (
                 f"{self.name(agent)} as {self.term(role)} in {self.name(undertaking)}"
                 if agent is not None and undertaking is not None
                 else "Participation"
             )
-        if (node, RDF.type, FG.Post) in g:
-            title = g.value(node, FG.postTitle)
-            holder = g.value(node, URIRef(_PREFIXES["org"] + "heldBy"))
+        if v.has(node, RDF.type, FG.Post):
+            title = self.value(node, FG.postTitle)
+            holder = self.value(node, URIRef(_PREFIXES["org"] + "heldBy"))
             parts = [str(title) if title else None, self.name(holder) if holder else None]
             return ", ".join(p for p in parts if p) or "Post"
-        if (node, RDF.type, FG.Membership) in g:
-            member = g.value(node, URIRef(_PREFIXES["org"] + "member"))
-            organisation = g.value(node, URIRef(_PREFIXES["org"] + "organization"))
+        if v.has(node, RDF.type, FG.Membership):
+            member = self.value(node, URIRef(_PREFIXES["org"] + "member"))
+            organisation = self.value(node, URIRef(_PREFIXES["org"] + "organization"))
             return f"{self.name(member)} member of {self.name(organisation)}"
-        if (node, RDF.type, FG.Evidence) in g:
-            quote = g.value(node, FG.quote)
+        if v.has(node, RDF.type, FG.Evidence):
+            quote = self.value(node, FG.quote)
             if quote is not None:
                 text = str(quote)
                 return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”"
-        if (node, RDF.type, RDF.Statement) in g:
-            s, p, o = (g.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if v.has(node, RDF.type, RDF.Statement):
+            s, p, o = (self.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
             return " ".join(self.name(t) for t in (s, p, o))
         return None
 
@@ -403,14 +577,14 @@ class _Resolver:
             return "?"
         if isinstance(node, Literal):
             return str(node)
-        labels = list(self.g.objects(node, SKOS.prefLabel))
+        labels = self.view.objects(node, SKOS.prefLabel)
         german = [lb for lb in labels if isinstance(lb, Literal) and lb.language == "de"]
         return str(sorted(german or labels)[0]) if labels else self.term(node)
 
     def term(self, node: Node) -> str:
         if isinstance(node, URIRef):
             try:
-                return self.g.namespace_manager.normalizeUri(node)
+                return self.namespaces.normalizeUri(node)
             except (ValueError, KeyError):
                 return f"<{node}>"
         if isinstance(node, BNode):
