@@ -137,3 +137,29 @@ def test_ingest_cli_reports_bad_input(
     assert main(["ingest", str(empty)]) == 1
     assert "empty" in capsys.readouterr().err
     assert main(["ingest", str(tmp_path / "missing.txt")]) == 3
+
+
+def test_two_drafts_naming_the_same_new_entity_build_together(
+    project_copy: Settings, tmp_path: Path
+) -> None:
+    """The second draft resolves to the entity the first one introduced and repeats its class
+    and label exactly (one IRI, one prefLabel), whatever inflection it uses itself."""
+    first = tmp_path / "eins.txt"
+    first.write_text(
+        "Die Bezirksregierung Köln hat der Zukunftsagentur Niederrhein (ZAN) einen "
+        "Zuwendungsbescheid über 1,2 Mio. Euro überreicht. Für das Niederrheinische Revier "
+        "wurden hiermit Mittel bereitgestellt.\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "zwei.txt"
+    second.write_text(
+        "Das Förderprogramm „Zukunft Niederrhein“ startet im Niederrheinischen Revier. "
+        "Die ZAN berät Antragsteller.\n",
+        encoding="utf-8",
+    )
+    ingest(first, project_copy)
+    ingest(second, project_copy)
+    draft = (project_copy.data_dir / "facts" / "zwei.yaml").read_text(encoding="utf-8")
+    assert "also introduced by eins" in draft
+    assert "label: Zukunftsagentur Niederrhein" in draft  # not "ZAN", the form this text uses
+    build(project_copy)  # raises BuildError on two prefLabels for one IRI

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.model import Entity, Extraction, Relation
 from foerdergraph.extract.orgtypes import CLASS_OF_TYPE
 from foerdergraph.extract.resolve import mint_kind
@@ -54,9 +55,10 @@ def entity_class(entity: Entity) -> str:
 class DraftBuilder:
     """Collects facts, mentions and new entities for one extraction."""
 
-    def __init__(self, result: Extraction, registry_keys: set[str]):
+    def __init__(self, result: Extraction, gazetteer: Gazetteer):
         self.result = result
-        self.registry_keys = registry_keys
+        self.registry_keys = {e.key for e in gazetteer.entries if e.origin == "registry"}
+        self.introduced = {e.key: e for e in gazetteer.entries if e.origin != "registry"}
         self.facts: list[dict[str, Any]] = []
         self.used: dict[int, Entity] = {}
         self.skipped: list[str] = []
@@ -168,15 +170,25 @@ class DraftBuilder:
             if entity.key in self.registry_keys:
                 continue
             forms = [self.result.text[m.start : m.end] for m in entity.mentions]
-            alts = [f for f in dict.fromkeys([*forms, *entity.aliases]) if f != entity.name]
             item: dict[str, Any] = {"class": entity_class(entity), "label": entity.name}
-            if alts:
-                item["alt"] = alts
-            if entity.registry_key:
+            earlier = self.introduced.get(entity.key)
+            if earlier is not None:
+                # the same key in another draft: same class and label, or the graph would
+                # get two prefLabels for one IRI
+                item = {"class": earlier.cls or item["class"], "label": earlier.label}
+                forms = [*earlier.alts, *forms]
                 item["note"] = (
-                    "also introduced by another document's facts file; move it to "
-                    "entities.yaml when this draft is reviewed"
+                    f"also introduced by {earlier.origin}; move it to entities.yaml when this "
+                    "draft is reviewed"
                 )
+            alts = [f for f in dict.fromkeys([*forms, *entity.aliases]) if f != item["label"]]
+            if alts:
+                item = {
+                    "class": item["class"],
+                    "label": item["label"],
+                    "alt": alts,
+                    **({"note": item["note"]} if "note" in item else {}),
+                }
             blocks[mint_kind(entity)][entity.key] = item
         return dict(blocks)
 
@@ -189,9 +201,9 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def build_draft(result: Extraction, registry_keys: set[str]) -> tuple[dict[str, Any], list[str]]:
+def build_draft(result: Extraction, gazetteer: Gazetteer) -> tuple[dict[str, Any], list[str]]:
     """The draft mapping for `result` and the relations it could not express as facts."""
-    builder = DraftBuilder(result, registry_keys)
+    builder = DraftBuilder(result, gazetteer)
     for relation in result.relations:
         builder.relation(relation)
     builder.posts()

@@ -20,6 +20,7 @@ from foerdergraph.extract import patterns as P
 from foerdergraph.extract.model import Candidate, Entity, Span
 from foerdergraph.extract.normalise import fuzzy_key, name_key
 from foerdergraph.extract.orgtypes import org_type
+from foerdergraph.extract.recognise import region_name
 
 FUZZY_MERGE = 90.0
 """rapidfuzz ratio (0-100) above which two programme/project names are one name misspelt."""
@@ -29,11 +30,20 @@ def group_key(kind: str, name: str, subkind: str | None = None) -> str:
     """The key under which mentions of one entity meet."""
     if kind == "fund" and subkind:
         return subkind.lower()
-    key = name_key(P.deinflect(name))
+    key = name_key(canonical_name(kind, name))
     if kind == "organisation":
         key = re.sub(r"^nrw-|\s+des landes nrw$|\s+nrw$", "", key)
         key = re.sub(r"^landes(?=\w+ministerium$)", "", key)
     return key
+
+
+def canonical_name(kind: str, name: str) -> str:
+    """Nominative form of a name as written ("Regionalverbandes Ruhr", "Rheinischen Revier")."""
+    if kind == "organisation":
+        return P.deinflect(name)
+    if kind == "region":
+        return region_name(name)
+    return name
 
 
 def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
@@ -56,7 +66,7 @@ def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
         if entity is None:
             entity = Entity(
                 kind,
-                P.deinflect(cand.name) if kind == "organisation" else cand.name,
+                canonical_name(kind, cand.name),
                 type=cand.type,
                 subkind=cand.subkind,
                 registry_key=cand.registry_key,
@@ -65,7 +75,7 @@ def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
         entity.mentions.append(cand.span)
         if kind == "person" and cand.post and not entity.post:
             entity.post = cand.post
-        name = P.deinflect(cand.name) if kind == "organisation" else cand.name
+        name = canonical_name(kind, cand.name)
         if kind != "person" and len(name) > len(entity.name):
             entity.name = name
         if kind == "programme" and cand.subkind and not entity.subkind:

@@ -101,8 +101,7 @@ def ingest(
     decoded = read_document(path)
     gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_data_dir(data)
     result = extract_text(decoded.text, doc_id, gazetteer, settings.base_iri)
-    registry_keys = {e.key for e in gazetteer.entries if e.origin == "registry"}
-    draft, skipped = build_draft(result, registry_keys)
+    draft, skipped = build_draft(result, gazetteer)
     meta = metadata(decoded.text, path, title, publisher, url, decoded.encoding,
                     decoded.warnings)  # fmt: skip
     facts_text = dump_draft(draft, skipped, f"Source file: {path.name}")

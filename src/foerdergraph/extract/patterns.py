@@ -195,6 +195,7 @@ def deinflect(name: str) -> str:
     return " ".join(words)
 
 
+_MASCULINE_HEADS = re.compile(r"(?:kreis|kreises|verband|verbandes|verein|vereins)$", re.I)
 _FEMININE_HEADS = re.compile(r"(?:hochschule|universität|stiftung|agentur|akademie|kammer)$", re.I)
 
 
@@ -203,7 +204,11 @@ def _nominative_adjective(adjective: str, head: str) -> str:
     "Evangelischer Kirchenkreis" (the adjective of a name after an article or in the genitive)."""
     if not adjective.endswith("en"):
         return adjective
-    return adjective[:-1] if _FEMININE_HEADS.search(head) else adjective[:-2] + "er"
+    if _FEMININE_HEADS.search(head):
+        return adjective[:-1]
+    if _MASCULINE_HEADS.search(head):
+        return adjective[:-2] + "er"
+    return adjective
 
 
 def _same_case(original: str, replacement: str) -> str:

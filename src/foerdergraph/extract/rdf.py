@@ -20,8 +20,7 @@ from foerdergraph.extract.model import Extraction
 
 def to_graph(result: Extraction, settings: Settings, gazetteer: Gazetteer) -> Graph:
     """RDF of `result`; raises foerdergraph.errors.InputError when the draft does not load."""
-    registry_keys = {e.key for e in gazetteer.entries if e.origin == "registry"}
-    draft, skipped = build_draft(result, registry_keys)
+    draft, skipped = build_draft(result, gazetteer)
     first_line = next((line.strip() for line in result.text.splitlines() if line.strip()), "")
     meta = {"title": first_line[:200] or result.document, "language": "de"}
     return translate(settings, result.document, result.text, meta, dump_draft(draft, skipped)).rdf()
