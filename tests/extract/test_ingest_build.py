@@ -31,6 +31,9 @@ Für das Kooperationsprojekt „Datenhafen Münsterland“ erhalten die Beispiel
 Nordrhein-Westfalen übernommen. Das Projekt liegt federführend bei der Beispiel Logistik GmbH.
 Unterstützt wird das Projekt von der IHK Nord Westfalen.
 
+Weitere Ideen können zum Projektaufruf „Datenräume Münsterland“ bis zum 30. Juni 2019
+eingereicht werden.
+
 „Wir freuen uns sehr“, sagte Geschäftsführer Karl Beispiel.
 
 Kontakt:
@@ -98,6 +101,10 @@ def test_ingest_then_build_gives_validated_rdf_with_verbatim_evidence(
             <{project_copy.base_iri}id/organisation/bezirksregierung-muenster> }} }}"""
     )
     assert bool(resolved)
+    deadline = list(
+        store.query(f"""SELECT ?d WHERE {{ GRAPH <{graph}> {{ ?call <{FG}deadline> ?d }} }}""")
+    )
+    assert [row[0].value for row in deadline] == ["2019-06-30"]
     # the contact block yielded nothing
     assert "Pressestelle" not in facts.split("facts:")[1]
 

@@ -160,3 +160,10 @@ def test_official_names_with_truncation_hyphens_acronyms_and_zu() -> None:
 def test_organisation_words_after_a_post_are_not_a_person() -> None:
     result = run("Geschäftsführer Stadtwerke Bochum sagte etwas. Landrat Olaf Schade lacht.")
     assert names(result, "person") == ["Olaf Schade"]
+
+
+def test_the_speaker_of_a_quote_is_a_person_even_without_a_post() -> None:
+    result = run(
+        "„Das ist ein großer Tag für die Region“, sagte Hanna Beispielfrau. Dann ging es los."
+    )
+    assert names(result, "person") == ["Hanna Beispielfrau"]

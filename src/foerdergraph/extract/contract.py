@@ -63,6 +63,18 @@ def to_json(result: Extraction) -> dict[str, Any]:
     for kind, section in SECTIONS.items():
         out[section] = [entity_json(e) for e in result.entities if e.kind == kind]
     out["relations"] = [relation_json(r) for r in result.relations]
+    out["dates"] = [
+        {
+            "subject": fact.subject.name,
+            "property": fact.property,
+            "value": fact.value.iso,
+            "datatype": fact.value.datatype,
+            "evidence": fact.evidence.as_dict(),
+            "confidence": fact.confidence,
+        }
+        for fact in result.dates
+        if fact.value.iso
+    ]
     out["encoding"] = result.encoding
     out["warnings"] = result.warnings
     out["clutter"] = [{"start": c.start, "end": c.end, "reason": c.text} for c in result.clutter]

@@ -153,6 +153,24 @@ class DraftBuilder:
             self.add({"post": body}, None, sentence[0], sentence[1], person.confidence,
                      "rule: post next to the name")  # fmt: skip
 
+    def deadlines(self) -> None:
+        """A deadline is a property of a call (fg:deadline on fg:FundingCall)."""
+        for fact in self.result.dates:
+            if mint_kind(fact.subject) != "call" and not self._registry_call(fact.subject):
+                continue
+            statement = {
+                "subject": self.key(fact.subject),
+                "property": fact.property,
+                "value": fact.value.iso,
+                "datatype": fact.value.datatype,
+            }
+            ev = fact.evidence
+            self.add({"statement": statement}, None, ev.start, ev.end, fact.confidence,
+                     "rule: Frist / bis zum <Datum>")  # fmt: skip
+
+    def _registry_call(self, entity: Entity) -> bool:
+        return entity.iri is not None and "/id/call/" in entity.iri
+
     def mentions(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for entity in self.result.entities:
@@ -207,6 +225,7 @@ def build_draft(result: Extraction, gazetteer: Gazetteer) -> tuple[dict[str, Any
     for relation in result.relations:
         builder.relation(relation)
     builder.posts()
+    builder.deadlines()
     mentions = builder.mentions()
     draft: dict[str, Any] = {"document": result.document, "status": "draft"}
     entities = builder.new_entities()

@@ -139,6 +139,7 @@ class Extraction:
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)
     clutter: list[Span] = field(default_factory=list)
+    dates: list = field(default_factory=list)  # datefacts.DateFact
 
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.kind == kind]

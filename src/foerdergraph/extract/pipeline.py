@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from foerdergraph.extract.clutter import find_clutter, mask
+from foerdergraph.extract.datefacts import find_date_facts
 from foerdergraph.extract.entities import build_entities, group_key, link_person_organisations
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.model import Entity, Extraction, Relation, Span
@@ -39,8 +40,13 @@ def extract_text(
         block_entities, block_relations = _extract_block(masked[start:end], gazetteer)
         _shift(block_entities, block_relations, start)
         entities, relations = _merge(entities, relations, block_entities, block_relations)
+    dates = find_date_facts(masked, split_sentences(masked), entities)
     _unmask(text, entities, relations)
-    result = Extraction(document, text, entities, relations)
+    for fact in dates:
+        fact.evidence = Span(
+            fact.evidence.start, fact.evidence.end, text[fact.evidence.start : fact.evidence.end]
+        )
+    result = Extraction(document, text, entities, relations, dates=dates)
     result.clutter = [Span(c.start, c.end, c.reason) for c in clutter]
     Resolver(gazetteer, base_iri).resolve(result)
     return result

@@ -496,6 +496,11 @@ def region_name(surface: str) -> str:
 # --- persons -------------------------------------------------------------------------------
 
 _NAME = re.compile(P.PERSON_NAME)
+_SPEAKER = re.compile(
+    rf"[“\"]\s*,?\s*(?:sagte|sagt|betonte|betont|erklärte|erklärt|ergänzte|so|freute\s+sich)\s+"
+    rf"({P.PERSON_NAME})(?=\s*[.,;]|\s*$)"
+)
+"""The speaker right after a quotation: „…“, sagte Anna Beispiel."""
 _BAD_NAME_WORD = re.compile(
     r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier|werke|betriebe|gruppe|"
     r"verband|kammer|agentur|ministerium|amt|rat|bank|kasse|stadt|kreis|zentrum|netzwerk)$",
@@ -534,6 +539,10 @@ def persons(text: str) -> list[Candidate]:
         if clause and _good_name(clause.group(1)):
             start = match.end() + clause.start(1)
             out.append(_person(text, start, match.end() + clause.end(1), post, match.start()))
+    # „…“, sagte Vorname Name. — a quoted statement's speaker, without a post
+    for match in _SPEAKER.finditer(text):
+        if _good_name(match.group(1)):
+            out.append(_person(text, match.start(1), match.end(1), None, None))
     # "Vorname Name, [Nordrhein-Westfalens |der |die ]POST"
     apposition = re.compile(
         rf"(?<![\w-])({P.PERSON_NAME}),\s+(?:(?:der|die|des|[{P.UP}][\w-]+s)\s+)?(?={P.POST.pattern})"
