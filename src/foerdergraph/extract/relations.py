@@ -468,7 +468,8 @@ def receives(ctx: Context, sent: Sentence) -> None:
             (
                 a
                 for a in amounts
-                if a.start >= span.end and _PAYEE_GAP.fullmatch(ctx.text[span.end : a.start])
+                if 0 <= a.start - span.end <= 40
+                and _PAYEE_GAP.fullmatch(ctx.text[span.end : a.start])
             ),
             None,
         )
