@@ -37,7 +37,7 @@ eval: install ## score the extractor on the devset and the seeds
 	$(BIN)/foerdergraph eval
 
 bench: install ## timing goals; prints a table for the README
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 
 # Regenerate the pinned lock (needs network to PyPI); commit the result.
 lock:

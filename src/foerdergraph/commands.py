@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from foerdergraph.build import build, check_inputs, prefixes
 from foerdergraph.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, EXIT_USAGE
 from foerdergraph.config import Settings, load_settings
 from foerdergraph.describe import class_partitions
@@ -37,6 +36,8 @@ def _err(message: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from foerdergraph.build import build  # pyshacl: not on the path of `serve`
+
     settings = _settings(args)
     started = time.perf_counter()
     progress = (lambda _m: None) if args.quiet else (lambda m: _err(f"build: {m}"))
@@ -55,6 +56,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from foerdergraph.build import check_inputs  # pyshacl: not on the path of `serve`
+
     try:
         inputs, report = check_inputs(_settings(args))
     except BuildError as exc:
@@ -137,6 +140,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from foerdergraph.build import prefixes  # pyshacl: not on the path of `serve`
+
     settings = _settings(args)
     store = _open(settings)
     if store is None:

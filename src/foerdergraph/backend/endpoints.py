@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from foerdergraph.backend import RemoteStoreError
+
 NO_GSP = ("", "none", "off")
 """FOERDERGRAPH_STORE_GSP values that switch the Graph Store Protocol off (Update only)."""
-
-
-class RemoteStoreError(Exception):
-    """The remote SPARQL server is unreachable or refused a request; the message says which."""
 
 
 @dataclass(frozen=True)

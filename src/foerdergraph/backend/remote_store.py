@@ -17,7 +17,8 @@ from typing import Any, Protocol
 import httpx
 import pyoxigraph as ox
 
-from foerdergraph.backend.endpoints import Endpoints, RemoteStoreError, unreachable
+from foerdergraph.backend import RemoteStoreError
+from foerdergraph.backend.endpoints import Endpoints, unreachable
 from foerdergraph.backend.substitute import with_bindings
 
 SPARQL_JSON = "application/sparql-results+json"

@@ -18,7 +18,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from foerdergraph.backend.endpoints import Endpoints, RemoteStoreError, unreachable
+from foerdergraph.backend import RemoteStoreError
+from foerdergraph.backend.endpoints import Endpoints, unreachable
 from foerdergraph.backend.remote_store import RemoteStore
 from foerdergraph.errors import BuildError
 

@@ -23,8 +23,7 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from foerdergraph.backend.endpoints import Endpoints, RemoteStoreError
-from foerdergraph.backend.remote_store import RemoteStore
+from foerdergraph.backend import RemoteStoreError
 from foerdergraph.config import Settings
 from foerdergraph.serve import linked_data, negotiation, results
 from foerdergraph.serve.canned import CannedQueries
@@ -33,7 +32,6 @@ from foerdergraph.serve.ontology_doc import ontology_view
 from foerdergraph.serve.pages import Pages
 from foerdergraph.serve.querying import LocalQueries, QueryService
 from foerdergraph.serve.release import Release, ReleaseWatcher, open_release, open_remote_release
-from foerdergraph.serve.remote import RemoteQueries
 from foerdergraph.serve.search import search_labels
 from foerdergraph.serve.sparql import ProtocolError, read_request, service_description
 from foerdergraph.serve.workers import (
@@ -64,6 +62,11 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
     """The release to start with, how to open the next one, and who answers queries: the
     local store with its worker pool, or the remote server named by `settings.store_url`."""
     if settings.store_url:
+        # imported here: the HTTP client is only needed with a remote store
+        from foerdergraph.backend.endpoints import Endpoints
+        from foerdergraph.backend.remote_store import RemoteStore
+        from foerdergraph.serve.remote import RemoteQueries
+
         endpoints = Endpoints.from_url(settings.store_url)
         remote = RemoteStore(endpoints, settings.query_timeout_s)
 

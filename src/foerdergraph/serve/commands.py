@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from foerdergraph.backend.endpoints import RemoteStoreError
+    from foerdergraph.backend import RemoteStoreError
     from foerdergraph.cli import EXIT_MISSING
     from foerdergraph.serve.app import create_app
     from foerdergraph.serve.release import NoBuild

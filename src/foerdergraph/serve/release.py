@@ -16,12 +16,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from foerdergraph.backend.remote_store import QuadSource, RemoteStore
+if TYPE_CHECKING:  # httpx stays out of a local server's start-up
+    from foerdergraph.backend.remote_store import QuadSource, RemoteStore
 
 log = logging.getLogger(__name__)
 

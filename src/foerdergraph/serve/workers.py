@@ -29,12 +29,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from foerdergraph.serve import negotiation, results
-from foerdergraph.serve.safety import CheckedQuery, QueryRefused, check_graphs, check_query
+
+if TYPE_CHECKING:
+    from foerdergraph.serve.safety import CheckedQuery
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,10 @@ class Prepared:
 def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryResponse:
     """Safety checks and format negotiation, shared by the local workers and the remote proxy;
     an error response when the query is refused or no format fits."""
+    # Imported on first use: rdflib's SPARQL parser costs a quarter of a second, which the
+    # web process of a local `serve` never needs (its workers check the queries).
+    from foerdergraph.serve.safety import QueryRefused, check_graphs, check_query
+
     try:
         checked = check_query(request.query, graphs)
         check_graphs(

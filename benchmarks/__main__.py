@@ -1,0 +1,374 @@
+"""`make bench`: build synthetic graphs of each size and measure the build, every canned query,
+HTTP throughput against rdflib-endpoint and the Oxigraph server, dump export and serve start.
+
+Run: `.venv/bin/python -m benchmarks [--sizes 100000,1000000]`. Prints markdown tables (the
+README's "Benchmarks" section) and writes them as JSON to build/bench/. Everything runs on
+127.0.0.1 in one run, side by side, so ratios hold on noisy machines. Never part of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+
+from benchmarks.dataset import BIN, PROJECT, Built, build
+from benchmarks.load import LoadResult, median, percentile, run_load
+from benchmarks.servers import (
+    foerdergraph_server,
+    free_port,
+    oxigraph_server,
+    process,
+    rdflib_endpoint_server,
+    wait_until,
+)
+from foerdergraph.export import FORMATS, serialise, union_of
+from foerdergraph.query.canned import load_canned_queries
+
+FG = "https://w3id.org/foerdergraph/ontology#"
+JSON_RESULTS = "application/sparql-results+json"
+QUERY_RUNS, QUERY_SECONDS = 10, 30.0
+LOOKUP_REQUESTS, LOOKUP_SECONDS = 3000, 8.0
+HEAVY_REQUESTS, HEAVY_SECONDS = 24, 20.0
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    packages = (
+        "pyoxigraph",
+        "oxigraph",
+        "rdflib",
+        "rdflib-endpoint",
+        "fastapi",
+        "uvicorn",
+        "httpx",
+    )
+    return {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": f"{memory_kb / 1024 / 1024:.0f} GB",
+        "python": platform.python_version(),
+        **{name: version(name) for name in packages},
+    }
+
+
+def sample_iris(store: ox.Store) -> tuple[str, str]:
+    """An organisation of middling prominence (entity lookups) and a partner with facts."""
+    rows = list(
+        store.query(
+            f"SELECT ?o WHERE {{ ?o a <{FG}Organisation> }} ORDER BY ?o LIMIT 1 OFFSET 25",
+            use_default_graph_as_union=True,
+        )
+    )
+    part = list(
+        store.query(
+            f"SELECT ?a WHERE {{ ?p <{FG}participant> ?a }} LIMIT 1",
+            use_default_graph_as_union=True,
+        )
+    )
+    return rows[0]["o"].value, part[0]["a"].value
+
+
+def canned_latency(url: str, store: ox.Store, partner: str) -> list[dict[str, object]]:
+    """p50/p95 of every canned query: through our server (HTTP, worker, JSON) and bare
+    pyoxigraph in-process on the same on-disk store (query, iterate, JSON)."""
+    rows = []
+    for name, query in load_canned_queries(PROJECT / "queries").items():
+        params = {p.name: partner for p in query.parameters if p.required}
+        subs = {ox.Variable(k): ox.NamedNode(v) for k, v in params.items()}
+
+        def bare(text: str = query.text, subs: dict[ox.Variable, ox.NamedNode] = subs) -> None:
+            answer = store.query(text, use_default_graph_as_union=True, substitutions=subs)
+            answer.serialize(format=ox.QueryResultsFormat.JSON)
+
+        def served(
+            client: httpx.Client, name: str = name, params: dict[str, str] = params
+        ) -> httpx.Response:
+            return client.get(f"{url}queries/{name}", params={**params, "format": "json"})
+
+        timings = []
+        deadline = time.perf_counter() + QUERY_SECONDS
+        while len(timings) < QUERY_RUNS and time.perf_counter() < deadline:
+            began = time.perf_counter()
+            bare()
+            timings.append(time.perf_counter() - began)
+        load = run_load(served, 1, QUERY_RUNS, QUERY_SECONDS)
+        rows.append(
+            {
+                "query": name,
+                "ours_p50_ms": load.percentile(50) * 1000,
+                "ours_p95_ms": load.percentile(95) * 1000,
+                "bare_p50_ms": median(timings) * 1000,
+                "bare_p95_ms": percentile(timings, 95) * 1000,
+                "errors": load.errors,
+            }
+        )
+    return rows
+
+
+def http_comparison(built: Built, entity: str, nquads: Path) -> list[dict[str, object]]:
+    """Requests/s and p50/p99 at concurrency 1 and 8, three servers, two workloads."""
+    recurring = (PROJECT / "queries" / "recurring-partners.rq").read_text("utf-8")
+    construct = f"CONSTRUCT {{ <{entity}> ?p ?o }} WHERE {{ <{entity}> ?p ?o }}"
+    local_path = "/" + entity.split("/", 3)[3].split("/", 1)[1]  # drop the base's host + first
+    env = {**built.env(), "FOERDERGRAPH_QUERY_TIMEOUT": "300"}
+    results: list[dict[str, object]] = []
+
+    def measure(server: str, workload: str, request: object, heavy: bool) -> None:
+        for concurrency in (1, 8):
+            load: LoadResult = run_load(
+                request,  # type: ignore[arg-type]
+                concurrency,
+                HEAVY_REQUESTS if heavy else LOOKUP_REQUESTS,
+                HEAVY_SECONDS if heavy else LOOKUP_SECONDS,
+            )
+            results.append(
+                {
+                    "server": server,
+                    "workload": workload,
+                    "concurrency": concurrency,
+                    "rps": load.per_second,
+                    "p50_ms": load.percentile(50) * 1000,
+                    "p99_ms": load.percentile(99) * 1000,
+                    "requests": load.requests,
+                    "errors": load.errors,
+                }
+            )
+            print(f"  {server} {workload} c={concurrency}: {load.per_second:.2f} req/s", flush=True)
+
+    def sparql(base: str, text: str, accept: str) -> object:
+        target = f"{base}?query={quote(text)}"
+        return lambda client: client.get(target, headers={"Accept": accept})
+
+    with foerdergraph_server(env) as (url, _):
+        page = url + local_path.lstrip("/")
+        measure(
+            "foerdergraph",
+            "entity lookup (linked data)",
+            lambda client: client.get(page, headers={"Accept": "text/turtle"}),
+            False,
+        )
+        measure(
+            "foerdergraph",
+            "entity lookup (SPARQL CONSTRUCT)",
+            sparql(url + "sparql", construct, "text/turtle"),
+            False,
+        )
+        measure(
+            "foerdergraph",
+            "recurring-partners",
+            sparql(url + "sparql", recurring, JSON_RESULTS),
+            True,
+        )
+    with oxigraph_server(nquads) as url:
+        measure(
+            "oxigraph server",
+            "entity lookup (SPARQL CONSTRUCT)",
+            sparql(url + "query", construct, "text/turtle"),
+            False,
+        )
+        measure(
+            "oxigraph server",
+            "recurring-partners",
+            sparql(url + "query", recurring, JSON_RESULTS),
+            True,
+        )
+    with rdflib_endpoint_server(nquads) as url:
+        measure(
+            "rdflib-endpoint",
+            "entity lookup (SPARQL CONSTRUCT)",
+            sparql(url, construct, "text/turtle"),
+            False,
+        )
+        measure("rdflib-endpoint", "recurring-partners", sparql(url, recurring, JSON_RESULTS), True)
+    return results
+
+
+def dump_times(store: ox.Store) -> dict[str, float]:
+    started = time.perf_counter()
+    union = union_of(store)
+    times = {"(union of graphs)": time.perf_counter() - started}
+    for name, fmt in FORMATS.items():
+        began = time.perf_counter()
+        serialise(store, union, fmt, {"fg": FG})
+        times[name] = time.perf_counter() - began
+    return times
+
+
+def serve_start(built: Built, entity_path: str) -> dict[str, float]:
+    """Seconds from process start to the first answer: a page (no worker needed) and a SPARQL
+    query (waits for the first query worker)."""
+    out = {}
+    for label, path in (
+        ("first page", entity_path.lstrip("/")),
+        ("first SPARQL answer", "sparql?query=ASK%7B%7D"),
+    ):
+        port = free_port()
+        started = time.perf_counter()
+        with process([str(BIN / "foerdergraph"), "serve", "--port", str(port)], built.env()) as p:
+            wait_until(f"http://127.0.0.1:{port}/{path}", p, 120)
+            out[label] = time.perf_counter() - started
+    return out
+
+
+def bench_size(triples: int, workdir: Path) -> dict[str, object]:
+    print(f"== {triples} triples", flush=True)
+    built = build(workdir, triples)
+    print(f"  build {built.build_seconds:.1f} s, peak {built.build_peak_mb:.0f} MB", flush=True)
+    release = (built.build_dir / "current").resolve()
+    nquads = workdir / "all.nq"
+    with gzip.open(release / "dumps" / "foerdergraph.nq.gz") as src, nquads.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    store = ox.Store.read_only(str(release / "store"))
+    entity, partner = sample_iris(store)
+    entity_path = "/" + entity.split("/", 3)[3].split("/", 1)[1]
+    start = serve_start(built, entity_path)
+    print(f"  serve start {start}", flush=True)
+    with foerdergraph_server({**built.env(), "FOERDERGRAPH_QUERY_TIMEOUT": "300"}) as (url, _):
+        canned = canned_latency(url, store, partner)
+    print("  canned queries done", flush=True)
+    dumps = dump_times(store)
+    http = http_comparison(built, entity, nquads)
+    return {
+        "triples": built.triples,
+        "synth_s": built.synth_seconds,
+        "build_s": built.build_seconds,
+        "build_peak_mb": built.build_peak_mb,
+        "serve_start_s": start,
+        "canned": canned,
+        "dumps_s": dumps,
+        "http": http,
+    }
+
+
+def report(results: list[dict[str, object]], info: dict[str, str]) -> str:
+    """Markdown tables for the README."""
+    lines = [
+        f"Machine: {info['cpu']}, {info['nproc']} CPUs, {info['memory']} RAM; Python "
+        f"{info['python']}, pyoxigraph {info['pyoxigraph']}, oxigraph server {info['oxigraph']}, "
+        f"rdflib {info['rdflib']}, rdflib-endpoint {info['rdflib-endpoint']}, fastapi "
+        f"{info['fastapi']}, uvicorn {info['uvicorn']}.",
+        "",
+    ]
+    for r in results:
+        lines += [
+            f"### {r['triples']:,} triples",
+            "",
+            f"Build (synth data → store, dumps): **{r['build_s']:.1f} s**, peak RSS "
+            f"**{r['build_peak_mb']:.0f} MB**. Serve start to first answer: "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in r["serve_start_s"].items())
+            + ".",
+            "",
+            "| canned query | ours p50 / p95 ms | bare pyoxigraph p50 / p95 ms | ratio p50 |",
+            "|---|---|---|---|",
+        ]
+        for c in r["canned"]:
+            ratio = c["ours_p50_ms"] / c["bare_p50_ms"] if c["bare_p50_ms"] else 0
+            lines.append(
+                f"| {c['query']} | {c['ours_p50_ms']:.1f} / {c['ours_p95_ms']:.1f} | "
+                f"{c['bare_p50_ms']:.1f} / {c['bare_p95_ms']:.1f} | {ratio:.2f}× |"
+            )
+        lines += [
+            "",
+            "| server | workload | c | req/s | p50 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for h in r["http"]:
+            lines.append(
+                f"| {h['server']} | {h['workload']} | {h['concurrency']} | {h['rps']:.2f} | "
+                f"{h['p50_ms']:.1f} | {h['p99_ms']:.1f} | {h['errors']} |"
+            )
+        lines += ["", ratios(r["http"]), "", "| dump | seconds |", "|---|---|"]
+        lines += [f"| {k} | {v:.2f} |" for k, v in r["dumps_s"].items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def ratios(http: list[dict[str, object]]) -> str:
+    """Our throughput relative to the others at concurrency 8 (the issue's targets)."""
+
+    def rps(server: str, workload: str) -> float:
+        return next(
+            (
+                float(h["rps"])
+                for h in http
+                if h["server"] == server and h["workload"] == workload and h["concurrency"] == 8
+            ),
+            0.0,
+        )
+
+    def p50(server: str, workload: str) -> float:
+        return next(
+            (
+                float(h["p50_ms"])
+                for h in http
+                if h["server"] == server and h["workload"] == workload and h["concurrency"] == 8
+            ),
+            0.0,
+        )
+
+    ours_page = rps("foerdergraph", "entity lookup (linked data)")
+    ours_rec = rps("foerdergraph", "recurring-partners")
+    construct = "entity lookup (SPARQL CONSTRUCT)"
+    parts = []
+    for other in ("rdflib-endpoint", "oxigraph server"):
+        page, rec = rps(other, construct), rps(other, "recurring-partners")
+        parts.append(
+            f"vs {other}: entity lookup {ours_page / page if page else 0:.2f}×, "
+            f"recurring-partners {ours_rec / rec if rec else 0:.2f}× the requests/s"
+        )
+    lat = p50("foerdergraph", "recurring-partners") / (
+        p50("oxigraph server", "recurring-partners") or 1
+    )
+    parts.append(f"recurring-partners p50 latency {lat:.2f}× the Oxigraph server's")
+    return "Ratios at concurrency 8 — " + "; ".join(parts) + "."
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument(
+        "--sizes",
+        default="100000,1000000",
+        help="comma-separated triple counts (default %(default)s)",
+    )
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.replace(" ", "").split(",") if s]
+    info = machine()
+    results = []
+    out_dir = PROJECT / "build" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="fg-bench-") as tmp:
+            result = bench_size(size, Path(tmp))
+        results.append(result)
+        (out_dir / f"{size}.json").write_text(json.dumps({"machine": info, **result}, indent=1))
+    text = report(results, info)
+    (out_dir / "report.md").write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
