@@ -167,3 +167,19 @@ def test_the_speaker_of_a_quote_is_a_person_even_without_a_post() -> None:
         "„Das ist ein großer Tag für die Region“, sagte Hanna Beispielfrau. Dann ging es los."
     )
     assert names(result, "person") == ["Hanna Beispielfrau"]
+
+
+def test_more_official_names() -> None:
+    result = run(
+        "Das Max-Planck-Institut für Eisenforschung, die Westfälische Wilhelms-Universität "
+        "Münster, die Universität zu Köln und das Landesamt für Natur, Umwelt und "
+        "Verbraucherschutz arbeiten mit der Europäischen Union zusammen."
+    )
+    types = {e.name: e.type for e in result.of_kind("organisation")}
+    assert types == {
+        "Max-Planck-Institut für Eisenforschung": "research_institute",
+        "Westfälische Wilhelms-Universität Münster": "university",
+        "Universität zu Köln": "university",
+        "Landesamt für Natur, Umwelt und Verbraucherschutz": "other",
+        "Europäische Union": "eu_body",
+    }

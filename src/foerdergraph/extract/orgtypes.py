@@ -38,7 +38,7 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "eu_body",
-            r"Europäische\s+Kommission|EU-Kommission|\bEuropäische\s+Union\b"
+            r"Europäische\s+Kommission|EU-Kommission|\bEuropäischen?\s+Union\b"
             r"|Europäisches\s+Parlament",
         ),
         ("region", r"Regionalmanagement|Regionalagentur|Regionale\s+Kooperation"),

@@ -196,7 +196,10 @@ def deinflect(name: str) -> str:
 
 
 _MASCULINE_HEADS = re.compile(r"(?:kreis|kreises|verband|verbandes|verein|vereins)$", re.I)
-_FEMININE_HEADS = re.compile(r"(?:hochschule|universität|stiftung|agentur|akademie|kammer)$", re.I)
+_FEMININE_HEADS = re.compile(
+    r"(?:hochschule|universität|stiftung|agentur|akademie|kammer|union|kommission|gesellschaft)$",
+    re.I,
+)
 
 
 def _nominative_adjective(adjective: str, head: str) -> str:

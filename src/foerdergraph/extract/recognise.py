@@ -190,12 +190,13 @@ def ministries(text: str) -> list[Candidate]:
 
 _HEADS = (
     r"Bezirksregierung|Handwerkskammer|Industrie-\s*und\s+Handelskammer|IHK|HWK|"
-    r"Fachhochschule|Hochschule|Universität|Ruhr-Universität|Zukunftsagentur|"
+    rf"Fachhochschule|Hochschule|(?:[{P.UP}][\wÄÖÜäöüß]*-)*Universität|Zukunftsagentur|"
+    r"Landesamt(?:es|s)?|Bundesamt(?:es|s)?|Landesbetrieb(?:es|s)?|Landesanstalt|"
     r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
     r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
     r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
     r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
-    rf"[{P.UP}][\wÄÖÜäöüß]*-Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
+    rf"(?:[{P.UP}][\wÄÖÜäöüß]*-)+Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
 )
 _HEAD = re.compile(
     rf"(?<![\w-])(?:(?P<adj>[{P.UP}][{P.LOW}]+(?:isch|lich)(?:e|er|en|es)?)\s+)?"
@@ -209,6 +210,11 @@ _LINKERS = {
 _LINKERS_OF_HEAD = {
     "hochschule": ("für",),
     "fachhochschule": ("für",),
+    "universität": ("zu",),
+    "landesamt": ("für",),
+    "bundesamt": ("für",),
+    "landesbetrieb": ("für",),
+    "landesanstalt": ("für",),
     "institut": ("für",),
     "agentur": ("für",),
     "stiftung": ("für",),
@@ -227,7 +233,7 @@ _COREF_HEADS = P.words(
     "regionalmanagement regionalverband hochschule ihk hwk kirchenkreis projektträger "
 )
 _PLACE_HEADS = frozenset({"stadt", "landeshauptstadt", "kreis", "gemeinde"})
-_ADJ_HEADS = frozenset({"kirchenkreis", "hochschule", "universität", "fachhochschule"})
+_ADJ_HEADS = ("kirchenkreis", "hochschule", "universität")
 _DEFINITE = re.compile(
     r"\b(?:der|die|das|dem|den|des|Der|Die|Das|Dem|Den|Des|vom|zum|zur|beim)\s+$"
 )
@@ -251,7 +257,9 @@ def headed_organisations(text: str) -> list[Candidate]:
         )
         head_key = head_key if head_key in _COREF_HEADS | _PLACE_HEADS else head.lower()
         start = (
-            match.start() if match["adj"] and head.lower() in _ADJ_HEADS else match.start("head")
+            match.start()
+            if match["adj"] and head.lower().endswith(_ADJ_HEADS)
+            else match.start("head")
         )
         end = match.end("head")
         if text[end : end + 1] == "-":
@@ -288,8 +296,10 @@ def headed_organisations(text: str) -> list[Candidate]:
 def _linker_key(head: str) -> str:
     """ "Fraunhofer-Institut" and "Instituts" take the linkers of "institut"."""
     head = re.sub(r"\s+", " ", head)
-    head = re.sub(r"(institut|zentrum)e?s$", r"\1", head)
-    return "institut" if head.endswith("institut") else head
+    head = re.sub(r"(institut|zentrum|amt|betrieb)e?s$", r"\1", head)
+    if head.endswith("institut"):
+        return "institut"
+    return "universität" if head.endswith("universität") else head
 
 
 def _tail(text: str, end: int, head: str) -> int:
@@ -397,7 +407,7 @@ def listed_members(text: str) -> list[Candidate]:
 
 _GOVERNMENT = re.compile(
     r"(?<![\w-])(?:(?:NRW|Landes|Bundes)-)?(?:Landesregierung|Bundesregierung|Staatskanzlei|"
-    r"Europäische Kommission|EU-Kommission)(?![\w-])"
+    r"Europäische Kommission|EU-Kommission|Europäischen? Union)(?![\w-])"
 )
 _LAND = re.compile(r"(?<![\w-])Land(?:es)?\s+(?:Nordrhein-Westfalen|NRW)(?![\w-])")
 _BARE_LAND = re.compile(
