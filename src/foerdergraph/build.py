@@ -59,7 +59,7 @@ def prefixes(base: str) -> dict[str, str]:
     return {**{k: str(v) for k, v in PREFIXES.items()}, "fgd": base + "id/"}
 
 
-def check_inputs(settings: Settings) -> tuple[Inputs, ValidationReport]:
+def check_inputs(settings: Settings, engine: str = "sparql") -> tuple[Inputs, ValidationReport]:
     """Load and validate without writing anything (`foerdergraph validate`)."""
     try:
         inputs = load_inputs(settings)
@@ -69,6 +69,7 @@ def check_inputs(settings: Settings) -> tuple[Inputs, ValidationReport]:
         inputs.dataset(settings.base_iri),
         shapes=load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl"),
         ontology=inputs.ontology,
+        engine=engine,  # SPARQL on Oxigraph by default; "pyshacl" is the reference
     )
     return inputs, report
 
