@@ -79,7 +79,15 @@ def oxigraph_server(nquads: Path) -> Iterator[str]:
     """The Oxigraph server in memory with union default graph, loaded over its GSP."""
     port = free_port()
     with process(
-        [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        [
+            str(BIN / "oxigraph"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            "--timeout-s",
+            "60",
+        ]
     ) as proc:
         url = f"http://127.0.0.1:{port}/"
         wait_until(url + "query?query=ASK%7B%7D", proc, 60)
