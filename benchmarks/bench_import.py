@@ -13,8 +13,11 @@ from pathlib import Path
 from foerdergraph.config import load_settings
 from foerdergraph.ingest.eu_import import run_import
 
-LISTS = ("erdf-2014-2020/ERDF_NRW_2014-2020.json", "erdf-2007-2013/ERDF_NRW_2007-2013.json",
-         "esf-2007-2013/ESF_NRW_2007-2013.csv")
+LISTS = (
+    "erdf-2014-2020/ERDF_NRW_2014-2020.json",
+    "erdf-2007-2013/ERDF_NRW_2007-2013.json",
+    "esf-2007-2013/ESF_NRW_2007-2013.csv",
+)
 
 
 def main() -> None:
@@ -27,9 +30,11 @@ def main() -> None:
         result = run_import(Path(shared, rel), settings)
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"| {result.name} | {result.rows_read} | {result.imported} | "
-              f"{len(result.rejected)} | {len(result.merges)} | {result.triples} | "
-              f"{wall:.1f} | {peak:.0f} |")
+        print(
+            f"| {result.name} | {result.rows_read} | {result.imported} | "
+            f"{len(result.rejected)} | {len(result.merges)} | {result.triples} | "
+            f"{wall:.1f} | {peak:.0f} |"
+        )
 
 
 if __name__ == "__main__":
