@@ -25,11 +25,11 @@ from foerdergraph.config import Settings
 from foerdergraph.describe import GraphInfo, build_time, class_partitions, void_quads
 from foerdergraph.errors import BuildError, InputError
 from foerdergraph.export import write_dumps
-from foerdergraph.ingest.dataset import GraphPart, Inputs, load_inputs
+from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.iri import graph_iri
-from foerdergraph.reason import materialise
-from foerdergraph.store import fill_store, store_path
-from foerdergraph.validate import ValidationReport, load_shapes, validate
+from foerdergraph.reason import infer
+from foerdergraph.store import store_path
+from foerdergraph.validate import ValidationReport, load_shapes, validate, validate_store
 from foerdergraph.vocab import PREFIXES
 
 KEEP_RELEASES = 3
@@ -59,19 +59,43 @@ def prefixes(base: str) -> dict[str, str]:
     return {**{k: str(v) for k, v in PREFIXES.items()}, "fgd": base + "id/"}
 
 
-def check_inputs(settings: Settings, engine: str = "sparql") -> tuple[Inputs, ValidationReport]:
+@dataclass
+class CheckedInputs:
+    """The loaded input in one Oxigraph store, and what SHACL said about it."""
+
+    inputs: Inputs
+    store: ox.Store
+    imported: dict[str, Path]
+    report: ValidationReport
+
+    def graphs(self) -> list[GraphInfo]:
+        """Every input graph with its kind, size and document."""
+        infos = [
+            GraphInfo(str(p.iri), p.kind, _count(self.store, str(p.iri)), p.document)
+            for p in self.inputs.parts
+        ]
+        infos += [GraphInfo(i, "import", _count(self.store, i)) for i in sorted(self.imported)]
+        return infos
+
+
+def check_inputs(settings: Settings, engine: str = "sparql") -> CheckedInputs:
     """Load and validate without writing anything (`foerdergraph validate`)."""
     try:
         inputs = load_inputs(settings)
+        store, imported = inputs.store()
     except InputError as exc:
         raise BuildError(f"invalid input ({len(exc.problems)} problems):\n{exc}") from exc
-    report = validate(
-        inputs.dataset(settings.base_iri),
-        shapes=load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl"),
-        ontology=inputs.ontology,
-        engine=engine,  # SPARQL on Oxigraph by default; "pyshacl" is the reference
-    )
-    return inputs, report
+    shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+    if engine == "sparql":  # our shapes compiled to SPARQL on the store itself
+        report = validate_store(store, shapes=shapes)
+    else:  # the reference engine, on an rdflib copy
+        report = validate(
+            inputs.dataset(settings.base_iri),
+            shapes=shapes,
+            ontology=inputs.ontology,
+            engine=engine,
+        )
+    return CheckedInputs(inputs, store, imported, report)
 
 
 def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildResult:
@@ -79,23 +103,26 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     visible when anything is wrong."""
     timings: dict[str, float] = {}
     with _step("load and validate", timings, progress):
-        inputs, report = check_inputs(settings)
-    if not report.conforms:
-        raise BuildError(f"SHACL validation failed:\n{report.text()}")
+        checked = check_inputs(settings)
+    if not checked.report.conforms:
+        raise BuildError(f"SHACL validation failed:\n{checked.report.text()}")
+    graphs = checked.graphs()
     with _step("reason (OWL 2 RL)", timings, progress):
-        data = [p.graph for p in inputs.parts if p.kind != "ontology"]
-        inferred = materialise(inputs.ontology, data, settings.base_iri)
-        parts = [
-            *inputs.parts,
-            GraphPart(graph_iri("inferred", base=settings.base_iri), "inferred", inferred),
-        ]
+        inferred_iri = graph_iri("inferred", base=settings.base_iri)
+        inferred = ox.NamedNode(str(inferred_iri))
+        dataset = checked.store
+        dataset.bulk_extend(
+            ox.Quad(t.subject, t.predicate, t.object, inferred)
+            for t in infer(dataset, settings.base_iri)
+        )
+        graphs.append(GraphInfo(str(inferred_iri), "inferred", _count(dataset, str(inferred_iri))))
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         with _step("store and dumps", timings, progress):
-            manifest = _write_release(staging, parts, settings)
+            manifest = _write_release(staging, dataset, graphs, settings)
         final = _publish(staging, releases, settings, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -105,15 +132,14 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
 
         with _step("upload to the SPARQL store", timings, progress):
             upload_build(final, settings.store_url, settings.base_iri, progress)
-    return BuildResult(final, manifest, timings, "" if report.conforms else report.text())
+    return BuildResult(final, manifest, timings, checked.report.text())
 
 
-def _write_release(staging: Path, parts: list[GraphPart], settings: Settings) -> dict[str, object]:
+def _write_release(
+    staging: Path, dataset: ox.Store, graphs: list[GraphInfo], settings: Settings
+) -> dict[str, object]:
     base = settings.base_iri
-    dataset = ox.Store()
-    fill_store(dataset, ((p.iri, p.graph) for p in sorted(parts, key=lambda p: str(p.iri))))
     dumps = write_dumps(dataset, staging / "dumps", prefixes(base))
-    graphs = [GraphInfo(str(p.iri), p.kind, _count(dataset, str(p.iri)), p.document) for p in parts]
     void_graph = ox.NamedNode(str(graph_iri("void", base=base)))
     void = void_quads(
         base, graphs, dumps, class_partitions(dataset), len(dataset), build_time(settings.home)

@@ -4,9 +4,10 @@ Researchers query with org:Organization, prov:wasDerivedFrom or schema:funder wi
 terms because the closure is stored. The rules are the OWL 2 RL rules our ontology relies on
 (class and property hierarchies, equivalences, inverses, transitive and symmetric properties,
 domains and ranges, property chains, disjointness), written as SPARQL in `rules/owl2rl.rq` and
-run on Oxigraph to a fixpoint: two orders of magnitude faster than owlrl's Python closure and
-proven to give the same entailments on the seed graph (tests/test_reason.py). owl:sameAs links
-point only to external IRIs (Wikidata), so equality rules are not run.
+run on Oxigraph as SPARQL Update until nothing new follows: two orders of magnitude faster
+than owlrl's Python closure and proven to give the same entailments on the seed graph
+(tests/test_reason.py). owl:sameAs links point only to external IRIs (Wikidata), so equality
+rules are not run.
 
 Only entailments about our own resources (minted data IRIs, ontology terms, roles) are kept;
 the trivial ones (reflexive axioms, facts about W3C vocabularies) would tell nobody anything.
@@ -14,33 +15,37 @@ the trivial ones (reflexive axioms, facts about W3C vocabularies) would tell nob
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
 
 from foerdergraph.config import ONTOLOGY_NS, ROLE_NS
 from foerdergraph.errors import BuildError
-from foerdergraph.store import from_oxigraph, to_oxigraph
 
 MAX_ROUNDS = 50
 """A safety net: our rules reach their fixpoint in a handful of rounds."""
 
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
 _TRIVIAL_OBJECTS = {
-    (RDF.type, OWL.Thing),
-    (RDF.type, RDFS.Resource),
-    (RDF.type, OWL.NamedIndividual),
-    (RDFS.subClassOf, OWL.Thing),
-    (RDFS.subClassOf, RDFS.Resource),
-    (RDFS.domain, OWL.Thing),
-    (RDFS.range, OWL.Thing),
+    (_RDF + "type", _OWL + "Thing"),
+    (_RDF + "type", _RDFS + "Resource"),
+    (_RDF + "type", _OWL + "NamedIndividual"),
+    (_RDFS + "subClassOf", _OWL + "Thing"),
+    (_RDFS + "subClassOf", _RDFS + "Resource"),
+    (_RDFS + "domain", _OWL + "Thing"),
+    (_RDFS + "range", _OWL + "Thing"),
 }
-_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-              OWL.equivalentProperty}
+_REFLEXIVE = {
+    _OWL + "sameAs",
+    _RDFS + "subClassOf",
+    _RDFS + "subPropertyOf",
+    _OWL + "equivalentClass",
+    _OWL + "equivalentProperty",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,11 @@ class Rule:
     @property
     def detects_contradiction(self) -> bool:
         return self.name.startswith("inconsistent-")
+
+    @property
+    def update(self) -> str:
+        """The rule as a SPARQL Update: its CONSTRUCT template becomes an INSERT template."""
+        return self.query.replace("CONSTRUCT", "INSERT", 1)
 
 
 @cache
@@ -66,30 +76,16 @@ def load_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _is_ours(term: object, namespaces: tuple[str, ...]) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(namespaces)
-
-
-def keep(triple: tuple[object, object, object], namespaces: tuple[str, ...]) -> bool:
+def keep(triple: ox.Triple | ox.Quad, namespaces: tuple[str, ...]) -> bool:
     """Whether an entailment is worth storing (see the module docstring)."""
-    s, p, o = triple
-    if isinstance(s, Literal) or not _is_ours(s, namespaces):
+    s, p, o = triple.subject, triple.predicate, triple.object
+    if not isinstance(s, ox.NamedNode) or not s.value.startswith(namespaces):
         return False
-    if p in _REFLEXIVE and s == o:
+    if p.value in _REFLEXIVE and s == o:
         return False
-    if (p, o) in _TRIVIAL_OBJECTS:
+    if isinstance(o, ox.NamedNode) and (p.value, o.value) in _TRIVIAL_OBJECTS:
         return False
-    return not (p == RDF.type and isinstance(o, Literal))
-
-
-def _load(ontology: Graph, data: Iterable[Graph]) -> ox.Store:
-    store = ox.Store()
-    for graph in (ontology, *data):
-        store.bulk_extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-            for s, p, o in graph
-        )
-    return store
+    return not (p.value == _RDF + "type" and isinstance(o, ox.Literal))
 
 
 def _contradictions(store: ox.Store, rule: Rule) -> list[str]:
@@ -99,39 +95,35 @@ def _contradictions(store: ox.Store, rule: Rule) -> list[str]:
     ]
 
 
-def closure(store: ox.Store) -> list[ox.Triple]:
-    """Run the rules to their fixpoint inside `store`; return what they added, in order."""
+def closure(work: ox.Store) -> None:
+    """Run the rules inside `work` (everything in its default graph) to their fixpoint; the
+    insertions happen in Oxigraph, so no triple crosses into Python."""
     rules = load_rules()
-    added: list[ox.Triple] = []
+    updates = [r.update for r in rules if not r.detects_contradiction]
     for _round in range(MAX_ROUNDS):
-        new: list[ox.Triple] = []
-        for rule in (r for r in rules if not r.detects_contradiction):
-            for triple in store.query(rule.query):  # type: ignore[union-attr]
-                quad = ox.Quad(triple.subject, triple.predicate, triple.object)
-                if quad not in store:
-                    store.add(quad)
-                    new.append(triple)
-        added += new
-        if not new:
+        before = len(work)
+        for update in updates:
+            work.update(update)
+        if len(work) == before:
             break
     else:
         raise BuildError(f"OWL 2 RL rules did not reach a fixpoint in {MAX_ROUNDS} rounds")
-    problems = [m for r in rules if r.detects_contradiction for m in _contradictions(store, r)]
+    problems = [m for r in rules if r.detects_contradiction for m in _contradictions(work, r)]
     if problems:
         raise BuildError("the data contradicts the ontology (OWL 2 RL):\n" + "\n".join(problems))
-    return added
 
 
-def materialise(ontology: Graph, data: Iterable[Graph], base_iri: str) -> Graph:
-    """The entailments of ontology + data that are new and worth keeping, as one graph.
-
-    A contradiction (e.g. something typed both Person and Organisation, which the ontology
-    declares disjoint) stops the build."""
+def infer(dataset: ox.Store, base_iri: str) -> list[ox.Triple]:
+    """The entailments of all graphs of `dataset` (ontology and data) that are new and worth
+    keeping. A contradiction (e.g. something typed both Person and Organisation, which the
+    ontology declares disjoint) stops the build."""
+    work = ox.Store()
+    work.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in dataset)
+    closure(work)
     namespaces = (base_iri, ONTOLOGY_NS, ROLE_NS)
-    inferred = Graph()
-    for triple in closure(_load(ontology, data)):
-        converted = (from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
-                     from_oxigraph(triple.object))
-        if keep(converted, namespaces):
-            inferred.add(converted)  # type: ignore[arg-type]
-    return inferred
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in work
+        if keep(q, namespaces)
+        and next(dataset.quads_for_pattern(q.subject, q.predicate, q.object, None), None) is None
+    ]

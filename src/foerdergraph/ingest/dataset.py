@@ -10,6 +10,7 @@ import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
@@ -26,6 +27,7 @@ from foerdergraph.ingest.sources import SourceDocument, document_triples, load_s
 from foerdergraph.ingest.yamlfile import read_mapping
 from foerdergraph.iri import graph_iri
 from foerdergraph.ontology import OntologyIndex, load_ontology
+from foerdergraph.store import fill_store, from_oxigraph
 from foerdergraph.vocab import FG, SD, bind_prefixes
 
 
@@ -42,19 +44,50 @@ class GraphPart:
 
 @dataclass
 class Inputs:
-    """The whole input of one build."""
+    """The whole input of one build: curated graphs parsed with rdflib (small), imported lists
+    as files that Oxigraph parses itself (large)."""
 
     ontology: Graph
     parts: list[GraphPart]
+    imports: list[Path] = field(default_factory=list)
+
+    def store(self) -> tuple[ox.Store, dict[str, Path]]:
+        """Every graph in one in-memory Oxigraph store, and the imported graphs' files.
+
+        Validation, reasoning, the store and the dumps all work on this store, so an imported
+        list of a million triples never becomes Python objects."""
+        store = ox.Store()
+        fill_store(store, ((p.iri, p.graph) for p in sorted(self.parts, key=lambda p: str(p.iri))))
+        imported: dict[str, Path] = {}
+        problems = []
+        for path in self.imports:
+            before = {g.value for g in store.named_graphs()}  # type: ignore[union-attr]
+            try:
+                with gzip.open(path, "rb") as handle:
+                    store.bulk_load(handle, format=ox.RdfFormat.TRIG)
+            except (SyntaxError, OSError, EOFError) as exc:
+                problems.append(InputProblem(path, "", f"cannot read gzipped TriG: {exc}"))
+                continue
+            for name in {g.value for g in store.named_graphs()} - before:  # type: ignore[union-attr]
+                imported[name] = path
+        if problems:
+            raise InputError(problems)
+        return store, imported
 
     def dataset(self, base: str) -> Dataset:
-        """All parts as one rdflib Dataset (the union is what SHACL and the reasoner see)."""
+        """All graphs as one rdflib Dataset, for callers that want rdflib's API."""
+        store, _ = self.store()
         dataset = Dataset()
         bind_prefixes(dataset, base)
-        for part in self.parts:
-            target = dataset.graph(part.iri)
-            for triple in part.graph:
-                target.add(triple)
+        for quad in store:
+            dataset.add(
+                (
+                    from_oxigraph(quad.subject),
+                    from_oxigraph(quad.predicate),
+                    from_oxigraph(quad.object),
+                    URIRef(quad.graph_name.value),
+                )
+            )  # type: ignore[union-attr]
         return dataset
 
 
@@ -130,10 +163,9 @@ def load_inputs(settings: Settings) -> Inputs:
         problems.extend(doc_problems)
         if part is not None:
             parts.append(part)
-    parts.extend(_import_parts(data / "imports", problems))
     if problems:
         raise InputError(problems)
-    return Inputs(ontology_graph, parts)
+    return Inputs(ontology_graph, parts, sorted((data / "imports").glob("*.trig.gz")))
 
 
 def _document_part(
@@ -158,20 +190,3 @@ def _document_part(
     graph.add((name, FG.curationStatus, Literal(facts_file.status if facts_file else "none")))
     sources = [doc.text_path, doc.meta_path] + ([facts_path] if facts_file else [])
     return GraphPart(iri, kind, graph, document=doc.id, sources=sources), []
-
-
-def _import_parts(imports_dir: Path, problems: list[InputProblem]) -> list[GraphPart]:
-    """Imported lists (`foerdergraph import`) are stored as gzipped TriG, one graph each."""
-    parts = []
-    for path in sorted(imports_dir.glob("*.trig.gz")):
-        dataset = Dataset()
-        try:
-            with gzip.open(path, "rb") as handle:
-                dataset.parse(handle, format="trig")
-        except Exception as exc:  # rdflib raises many parser exception types
-            problems.append(InputProblem(path, "", f"cannot parse TriG: {exc}"))
-            continue
-        for graph in dataset.graphs():
-            if len(graph) and isinstance(graph.identifier, URIRef):
-                parts.append(GraphPart(graph.identifier, "import", graph, sources=[path]))
-    return parts
