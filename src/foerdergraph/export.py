@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 DUMP_STEM = "foerdergraph"
+GZIP_LEVEL = 6
+"""gzip's own default: level 9 makes the files 2-3 % smaller and takes three times as long."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def serialise(
 
 def gzip_bytes(data: bytes) -> bytes:
     """gzip without file name or time stamp, so equal input gives equal bytes."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def _record(
@@ -108,14 +112,18 @@ def write_dumps(
     """Write every dump (plain and .gz) into out_dir and describe each."""
     out_dir.mkdir(parents=True, exist_ok=True)
     union = union_of(dataset)
-    dumps = []
-    for name in formats or list(FORMATS):
+
+    def write(name: str) -> list[Dump]:
         fmt = FORMATS[name]
         data = serialise(dataset, union, fmt, prefixes)
         count = len(dataset) if fmt.named_graphs else len(union)
         path = out_dir / f"{DUMP_STEM}.{fmt.extension}"
-        dumps.append(_record(path, data, fmt, count, None))
-        dumps.append(
-            _record(path.with_name(path.name + ".gz"), gzip_bytes(data), fmt, count, "gzip")
-        )
-    return dumps
+        gz = path.with_name(path.name + ".gz")
+        return [
+            _record(path, data, fmt, count, None),
+            _record(gz, gzip_bytes(data), fmt, count, "gzip"),
+        ]
+
+    # Oxigraph's writers and zlib release the GIL, so formats are written side by side
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return [dump for dumps in pool.map(write, formats or list(FORMATS)) for dump in dumps]
