@@ -7,42 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from foerdergraph.extract.model import ORG_TYPES, PREDICATES
+
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
 GOLD = ROOT / "tests" / "gold" / "seeds"
-PREDICATES = {
-    "funds",
-    "issues_programme",
-    "leads",
-    "partners_in",
-    "sponsors_project_admin",
-    "approves",
-    "supports",
-    "subcontractor_of",
-    "member_of",
-    "located_in",
-    "part_of",
-    "hosts",
-}
-TYPES = {
-    "ministry",
-    "state_government",
-    "district_government",
-    "project_sponsor",
-    "chamber_of_commerce",
-    "chamber_of_crafts",
-    "economic_development_agency",
-    "municipality",
-    "district",
-    "region",
-    "university",
-    "research_institute",
-    "company",
-    "bank",
-    "eu_body",
-    "association",
-    "other",
-}
 GOLD_FILES = sorted(GOLD.glob("*.yaml"))
 
 
@@ -70,7 +39,7 @@ def test_gold_file(path: Path) -> None:
             if item.get("short_name"):
                 names.add(item["short_name"])
     for org in gold["organisations"]:
-        assert org["type"] in TYPES, org
+        assert org["type"] in ORG_TYPES, org
     text = (SEEDS / f"{path.stem}.txt").read_text(encoding="utf-8") if SEEDS.is_dir() else None
     for rel in gold["relations"]:
         assert rel["predicate"] in PREDICATES, rel
