@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -14,7 +16,7 @@ from foerdergraph.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, EXIT_USAGE
 from foerdergraph.config import Settings, load_settings
 from foerdergraph.describe import class_partitions
 from foerdergraph.errors import BuildError, InputError
-from foerdergraph.export import FORMATS, gzip_bytes, serialise, union_of
+from foerdergraph.export import FORMATS, gzip_writer, serialise, union_of
 from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries, parse_canned
 from foerdergraph.query.engine import format_result, run_query
 from foerdergraph.store import open_store
@@ -148,14 +150,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_MISSING
     fmt = FORMATS[args.format]
-    data = serialise(store, union_of(store), fmt, prefixes(settings.base_iri))
-    if args.gzip:
-        data = gzip_bytes(data)
+    union = None if fmt.named_graphs else union_of(store)
+    with contextlib.ExitStack() as stack:
+        out: BinaryIO = (
+            stack.enter_context(Path(args.output).open("wb")) if args.output else sys.stdout.buffer
+        )
+        if args.gzip:
+            out = stack.enter_context(gzip_writer(out))
+        serialise(store, union or store, fmt, prefixes(settings.base_iri), out)
     if args.output:
-        Path(args.output).write_bytes(data)
-        _err(f"wrote {len(data)} bytes to {args.output}")
-    else:
-        sys.stdout.buffer.write(data)
+        _err(f"wrote {Path(args.output).stat().st_size} bytes to {args.output}")
     return EXIT_OK
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 DUMP_STEM = "foerdergraph"
+CHUNK = 1 << 20
 GZIP_LEVEL = 6
 """gzip's own default: level 9 makes the files 2-3 % smaller and takes three times as long."""
 
@@ -69,9 +72,14 @@ def union_of(dataset: ox.Store) -> ox.Store:
 
 
 def serialise(
-    dataset: ox.Store, union: ox.Store, fmt: DumpFormat, prefixes: dict[str, str]
-) -> bytes:
-    """One format's bytes: the dataset for graph-aware formats, else the union."""
+    dataset: ox.Store,
+    union: ox.Store,
+    fmt: DumpFormat,
+    prefixes: dict[str, str],
+    output: BinaryIO | Path,
+) -> None:
+    """Write one format to `output`: the dataset for graph-aware formats, else the union.
+    Oxigraph streams it, so a large dump is never held in memory."""
     source = dataset if fmt.named_graphs else union
     kwargs: dict[str, object] = {}
     if fmt.rdf_format in (
@@ -83,26 +91,34 @@ def serialise(
         kwargs["prefixes"] = prefixes
     if not fmt.named_graphs:
         kwargs["from_graph"] = ox.DefaultGraph()
-    return source.dump(format=fmt.rdf_format, **kwargs)  # type: ignore[arg-type]
+    source.dump(output, format=fmt.rdf_format, **kwargs)  # type: ignore[arg-type]
 
 
-def gzip_bytes(data: bytes) -> bytes:
+def gzip_writer(target: BinaryIO) -> gzip.GzipFile:
     """gzip without file name or time stamp, so equal input gives equal bytes."""
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    return gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def _record(
-    path: Path, data: bytes, fmt: DumpFormat, triples: int, compression: str | None
-) -> Dump:
-    path.write_bytes(data)
+def _compress(path: Path) -> Path:
+    gz = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, gz.open("wb") as raw, gzip_writer(raw) as target:
+        shutil.copyfileobj(source, target, CHUNK)
+    return gz
+
+
+def _describe(path: Path, fmt: DumpFormat, triples: int, compression: str | None) -> Dump:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
     return Dump(
         path.name,
         fmt.name,
         fmt.media_type,
         compression,
-        len(data),
+        path.stat().st_size,
         triples,
-        hashlib.sha256(data).hexdigest(),
+        digest.hexdigest(),
     )
 
 
@@ -115,14 +131,10 @@ def write_dumps(
 
     def write(name: str) -> list[Dump]:
         fmt = FORMATS[name]
-        data = serialise(dataset, union, fmt, prefixes)
         count = len(dataset) if fmt.named_graphs else len(union)
         path = out_dir / f"{DUMP_STEM}.{fmt.extension}"
-        gz = path.with_name(path.name + ".gz")
-        return [
-            _record(path, data, fmt, count, None),
-            _record(gz, gzip_bytes(data), fmt, count, "gzip"),
-        ]
+        serialise(dataset, union, fmt, prefixes, path)
+        return [_describe(path, fmt, count, None), _describe(_compress(path), fmt, count, "gzip")]
 
     # Oxigraph's writers and zlib release the GIL, so formats are written side by side
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
