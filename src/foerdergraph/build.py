@@ -44,6 +44,7 @@ class BuildResult:
     manifest: dict[str, object]
     timings: dict[str, float] = field(default_factory=dict)
     warnings: str = ""
+    """The SHACL report when the data conforms but has warnings (shown, not fatal)."""
 
 
 @contextmanager
@@ -132,7 +133,8 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
 
         with _step("upload to the SPARQL store", timings, progress):
             upload_build(final, settings.store_url, settings.base_iri, progress)
-    return BuildResult(final, manifest, timings, checked.report.text())
+    warnings = checked.report.text() if checked.report.warnings else ""
+    return BuildResult(final, manifest, timings, warnings)
 
 
 def _write_release(

@@ -48,6 +48,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _err(f"build failed; the previous build is untouched.\n{exc}")
         return EXIT_INVALID
+    if result.warnings and not args.quiet:
+        _err(result.warnings)
     manifest = result.manifest
     print(
         f"built {manifest['triples']} quads in {len(manifest['graphs'])} graphs "  # type: ignore[arg-type]
