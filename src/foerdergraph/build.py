@@ -112,10 +112,13 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
         inferred_iri = graph_iri("inferred", base=settings.base_iri)
         inferred = ox.NamedNode(str(inferred_iri))
         dataset = checked.store
-        dataset.bulk_extend(
+        entailed = ox.Store()  # collected apart: infer() reads `dataset` while it runs
+        entailed.bulk_extend(
             ox.Quad(t.subject, t.predicate, t.object, inferred)
             for t in infer(dataset, settings.base_iri)
         )
+        dataset.bulk_extend(entailed)
+        del entailed
         graphs.append(GraphInfo(str(inferred_iri), "inferred", _count(dataset, str(inferred_iri))))
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)

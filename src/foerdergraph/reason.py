@@ -15,6 +15,7 @@ the trivial ones (reflexive axioms, facts about W3C vocabularies) would tell nob
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -119,17 +120,17 @@ def closure(work: ox.Store) -> None:
         raise BuildError("the data contradicts the ontology (OWL 2 RL):\n" + "\n".join(problems))
 
 
-def infer(dataset: ox.Store, base_iri: str) -> list[ox.Triple]:
+def infer(dataset: ox.Store, base_iri: str) -> Iterator[ox.Triple]:
     """The entailments of all graphs of `dataset` (ontology and data) that are new and worth
-    keeping. A contradiction (e.g. something typed both Person and Organisation, which the
-    ontology declares disjoint) stops the build."""
+    keeping, one at a time (a million of them as Python objects would double the build's peak
+    memory). A contradiction (e.g. something typed both Person and Organisation, which the
+    ontology declares disjoint) stops the build before the first one is produced."""
     work = ox.Store()
     work.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in dataset)
     closure(work)
     namespaces = (base_iri, ONTOLOGY_NS, ROLE_NS)
-    return [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in work
-        if keep(q, namespaces)
-        and next(dataset.quads_for_pattern(q.subject, q.predicate, q.object, None), None) is None
-    ]
+    for q in work:
+        if keep(q, namespaces) and next(
+            dataset.quads_for_pattern(q.subject, q.predicate, q.object, None), None
+        ) is None:
+            yield ox.Triple(q.subject, q.predicate, q.object)
