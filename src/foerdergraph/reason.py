@@ -130,7 +130,9 @@ def infer(dataset: ox.Store, base_iri: str) -> Iterator[ox.Triple]:
     closure(work)
     namespaces = (base_iri, ONTOLOGY_NS, ROLE_NS)
     for q in work:
-        if keep(q, namespaces) and next(
-            dataset.quads_for_pattern(q.subject, q.predicate, q.object, None), None
-        ) is None:
+        if (
+            keep(q, namespaces)
+            and next(dataset.quads_for_pattern(q.subject, q.predicate, q.object, None), None)
+            is None
+        ):
             yield ox.Triple(q.subject, q.predicate, q.object)

@@ -61,8 +61,14 @@ def load(path: Path) -> Dataset:
 
 @pytest.mark.parametrize(
     ("text", "mark", "value"),
-    [("€ 833851.95", ".", "833851.95"), ("48.219", ",", "48219"), ("172.306 €", ",", "172306"),
-     ("1.387.266", ",", "1387266"), ("0", ",", "0"), ("1.234,56", ",", "1234.56")],
+    [
+        ("€ 833851.95", ".", "833851.95"),
+        ("48.219", ",", "48219"),
+        ("172.306 €", ",", "172306"),
+        ("1.387.266", ",", "1387266"),
+        ("0", ",", "0"),
+        ("1.234,56", ",", "1234.56"),
+    ],
 )
 def test_amount_forms(text: str, mark: str, value: str) -> None:
     assert parse_amount(text, decimal_mark=mark) == Decimal(value)
@@ -83,11 +89,14 @@ def test_detection_names_expected_columns() -> None:
         assert column in message
 
 
-@pytest.mark.parametrize(("path", "fmt", "rows", "bad"), [
-    ("erdf14/list.json", "erdf-2014-2020", 3, [3]),
-    ("erdf07/list.json", "erdf-2007-2013", 9, [8, 9]),
-    ("esf07/list.csv", "esf-2007-2013", 3, []),
-])
+@pytest.mark.parametrize(
+    ("path", "fmt", "rows", "bad"),
+    [
+        ("erdf14/list.json", "erdf-2014-2020", 3, [3]),
+        ("erdf07/list.json", "erdf-2007-2013", 9, [8, 9]),
+        ("esf07/list.csv", "esf-2007-2013", 3, []),
+    ],
+)
 def test_each_format(path: str, fmt: str, rows: int, bad: list[int]) -> None:
     parsed = parse_list(FIXTURES / path)
     assert parsed.format.name == fmt
@@ -130,8 +139,9 @@ def test_import_graph_provenance_and_merges(settings: Settings) -> None:
                 assert (record, RDF.type, FG.DataRecord) in ds
                 assert next(ds.objects(record, FG.row)).toPython() >= 1
     # participation in competitions, like document facts
-    comps = {o for p in ds.subjects(FG.role, ROLE.beneficiary)
-             for o in ds.objects(p, FG.participationIn)}
+    comps = {
+        o for p in ds.subjects(FG.role, ROLE.beneficiary) for o in ds.objects(p, FG.participationIn)
+    }
     assert len(comps) == 3
     report = json.loads(result.report_path.read_text())  # type: ignore[union-attr]
     assert report["rejected"][0]["row"] == 8 and "amount" in report["rejected"][0]["reason"]
@@ -194,8 +204,11 @@ def _imported_inputs(settings: Settings) -> Dataset:
 
 
 def _validate(data: Dataset) -> ValidationReport:
-    return validate(data, shapes=load_shapes(ROOT / "shapes" / "foerdergraph.shacl.ttl"),
-                    ontology=load_ontology(ROOT / "ontology"))
+    return validate(
+        data,
+        shapes=load_shapes(ROOT / "shapes" / "foerdergraph.shacl.ttl"),
+        ontology=load_ontology(ROOT / "ontology"),
+    )
 
 
 @pytest.fixture

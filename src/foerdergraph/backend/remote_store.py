@@ -93,8 +93,9 @@ class RemoteStore:
         g = _slot(graph_name, "?g")
         text = f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}"
         seen: set[ox.Quad] = set()
-        first = list(self._quads(text + f" LIMIT {FIRST_PAGE + 1}", subject, predicate, object,
-                                 graph_name))
+        first = list(
+            self._quads(text + f" LIMIT {FIRST_PAGE + 1}", subject, predicate, object, graph_name)
+        )
         for quad in first[:FIRST_PAGE]:
             seen.add(quad)
             yield quad

@@ -160,8 +160,33 @@ class _UnionFind:
         return True
 
 
-_FILLERS = frozenset({"u", "und", "fuer", "der", "die", "das", "des", "dem", "den", "im", "in",
-                      "am", "an", "zu", "zur", "zum", "von", "vom", "e", "v", "mbh", "gmbh", "ev"})
+_FILLERS = frozenset(
+    {
+        "u",
+        "und",
+        "fuer",
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "im",
+        "in",
+        "am",
+        "an",
+        "zu",
+        "zur",
+        "zum",
+        "von",
+        "vom",
+        "e",
+        "v",
+        "mbh",
+        "gmbh",
+        "ev",
+    }
+)
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -270,8 +295,9 @@ class Resolver:
         forms = {_veto_form(n) for n in entity.names}
 
         def allowed(entry: RegistryEntry) -> bool:
-            return not any(v <= forms | {f"registry:{entry.key}"} and not v <= forms
-                           for v in self.vetoes)
+            return not any(
+                v <= forms | {f"registry:{entry.key}"} and not v <= forms for v in self.vetoes
+            )
 
         for name in entity.names:
             key = self.curated.get(_whitespace_case(name))

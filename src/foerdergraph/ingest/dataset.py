@@ -39,7 +39,6 @@ class GraphPart:
     kind: str  # ontology | reference | entities | document | extracted | import
     graph: Graph
     document: str | None = None
-    sources: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -122,14 +121,7 @@ def load_inputs(settings: Settings) -> Inputs:
     data = settings.data_dir
     registry = Registry()
     problems: list[InputProblem] = []
-    parts: list[GraphPart] = [
-        GraphPart(
-            graph_iri("ontology", base=base),
-            "ontology",
-            ontology_graph,
-            sources=[settings.ontology_dir],
-        )
-    ]
+    parts = [GraphPart(graph_iri("ontology", base=base), "ontology", ontology_graph)]
     registry_files = [("reference", p) for p in sorted((data / "reference").glob("*.yaml"))]
     registry_files.append(("entities", data / "entities.yaml"))
     loaded = []
@@ -153,7 +145,7 @@ def load_inputs(settings: Settings) -> Inputs:
             for entity in entities:
                 for triple in entity_triples(entity, registry, ontology, base):
                     graph.add(triple)
-        parts.append(GraphPart(iri, kind, graph, sources=[path]))
+        parts.append(GraphPart(iri, kind, graph))
     try:
         documents = load_sources(data / "sources")
     except InputError as exc:
@@ -188,5 +180,4 @@ def _document_part(
     graph.add((name, RDF.type, SD.Graph))
     graph.add((name, PROV.wasDerivedFrom, doc.iri(base)))
     graph.add((name, FG.curationStatus, Literal(facts_file.status if facts_file else "none")))
-    sources = [doc.text_path, doc.meta_path] + ([facts_path] if facts_file else [])
-    return GraphPart(iri, kind, graph, document=doc.id, sources=sources), []
+    return GraphPart(iri, kind, graph, document=doc.id), []

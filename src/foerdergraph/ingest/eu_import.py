@@ -140,8 +140,9 @@ def load_curation(data_dir: Path) -> Curation:
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("links") or []:
             links[str(item["name"])] = str(item["entity"])
             if item.get("part_of_name"):
-                part_of.append((str(item["name"]), str(item["part_of_name"]),
-                                str(item.get("note", ""))))
+                part_of.append(
+                    (str(item["name"]), str(item["part_of_name"]), str(item.get("note", "")))
+                )
     return Curation(vetoes, links, part_of)
 
 
@@ -160,8 +161,15 @@ def _de(text: str) -> Literal:
 
 
 class _Builder:
-    def __init__(self, parsed: ParsedList, name: str, source: Path, settings: Settings,
-                 registry: list[RegistryEntry], curation: Curation) -> None:
+    def __init__(
+        self,
+        parsed: ParsedList,
+        name: str,
+        source: Path,
+        settings: Settings,
+        registry: list[RegistryEntry],
+        curation: Curation,
+    ) -> None:
         self.parsed, self.name, self.base = parsed, name, settings.base_iri
         self.source = source
         self.registry = registry
@@ -254,8 +262,11 @@ class _Builder:
         iri = mint("programme", fmt.cci, base=self.base)
         acronym = FUNDS[fmt.fund][1]
         self.add(iri, RDF.type, FG.FundingProgramme)
-        self.add(iri, SKOS.prefLabel,
-                 Literal(f"Operationelles Programm {acronym} NRW {fmt.period}", lang="de"))
+        self.add(
+            iri,
+            SKOS.prefLabel,
+            Literal(f"Operationelles Programm {acronym} NRW {fmt.period}", lang="de"),
+        )
         self.add(iri, DCTERMS.identifier, Literal(fmt.cci))
         self.add(iri, FG.fundingSource, fund)
         start, end = fmt.period.split("-")
@@ -265,7 +276,7 @@ class _Builder:
 
 
 _PREF_LABEL_LINE = re.compile(
-    r'^<([^>]+/id/(?:organisation|programme|call)/import/[^>]+)> '
+    r"^<([^>]+/id/(?:organisation|programme|call)/import/[^>]+)> "
     r'<http://www\.w3\.org/2004/02/skos/core#prefLabel> "((?:[^"\\]|\\.)*)"@de \.$'
 )
 
@@ -300,8 +311,9 @@ def _place_key(code: str, by_ags: dict[str, RegistryEntry]) -> tuple[RegistryEnt
     return None, ""
 
 
-def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
-                description: dict[str, object]) -> tuple[set[Triple], ImportResult]:
+def build_graph(
+    parsed: ParsedList, name: str, source: Path, settings: Settings, description: dict[str, object]
+) -> tuple[set[Triple], ImportResult]:
     registry = load_registry(settings.data_dir)
     curation = load_curation(settings.data_dir)
     b = _Builder(parsed, name, source, settings, registry, curation)
@@ -315,13 +327,19 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
         [e for e in registry if e.kind == "organisation"], curation.vetoes, curation.links
     ).resolve(Counter(op.beneficiary for op in ops))
     undertakings = [e for e in registry if e.kind in {"programme", "call", "initiative"}]
-    admin_targets = {op.row: _admin_target(m) for op in ops
-                     if (m := _ADMINISTRATION.match(clean_label(op.name)))}
+    admin_targets = {
+        op.row: _admin_target(m) for op in ops if (m := _ADMINISTRATION.match(clean_label(op.name)))
+    }
     comp_names = Counter(op.competition for op in ops if op.competition)
     comp_names.update(admin_targets.values())
     comps = Resolver(undertakings, curation.vetoes, threshold=90.0).resolve(comp_names)
-    by_ags = {n[4:]: e for e in registry if e.kind in {"place", "organisation"}
-              for n in e.names if n.startswith("ags:")}
+    by_ags = {
+        n[4:]: e
+        for e in registry
+        if e.kind in {"place", "organisation"}
+        for n in e.names
+        if n.startswith("ags:")
+    }
 
     competitions = {op.competition for op in ops if op.competition}
     comp_iris: dict[str, URIRef] = {}
@@ -336,9 +354,17 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
         if entity.registry is None:
             b.add(iri, FG.partOf, programme)
 
-    result = ImportResult(name, fmt.name, parsed.rows_read, len(ops),
-                          [{"row": r.row, "reason": r.reason} for r in parsed.rejections],
-                          [], [], [], [])
+    result = ImportResult(
+        name,
+        fmt.name,
+        parsed.rows_read,
+        len(ops),
+        [{"row": r.row, "reason": r.reason} for r in parsed.rejections],
+        [],
+        [],
+        [],
+        [],
+    )
     category_scheme = mint("concept", "eu-intervention-category", base=settings.base_iri)
     seen_entities: set[int] = set()
     for op in ops:
@@ -355,16 +381,20 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
 
         comp = comp_iris.get(op.competition) if op.competition else None
         if op.competition and fmt.competition_in_name:
-            project = mint("project", "import", _key(fmt.name, op.competition, op.name),
-                           base=settings.base_iri)
+            project = mint(
+                "project", "import", _key(fmt.name, op.competition, op.name), base=settings.base_iri
+            )
         else:
             project = mint("project", "import", name, "row", op.row, base=settings.base_iri)
         b.add(project, RDF.type, FG.Project)
         # rows spelling one operation differently ("TRACK-AF-Studie", "Track-AF-Studie") share
         # the project: the first row's spelling is its label, the others alternative labels
         label = b.project_labels.setdefault(project, clean_label(op.name))
-        b.add(project, SKOS.prefLabel if label == clean_label(op.name) else SKOS.altLabel,
-              _de(op.name))
+        b.add(
+            project,
+            SKOS.prefLabel if label == clean_label(op.name) else SKOS.altLabel,
+            _de(op.name),
+        )
         b.add(project, FG.partOf, comp or programme)
         b.add(project, FG.evidence, row)
         if op.start:
@@ -380,8 +410,9 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
         b.add(grant, FG.currency, Literal("EUR"))
         b.add(grant, FG.amountBasis, Literal(op.amount_basis))
         if op.amount_on_completion is not None:
-            b.add(grant, FG.amountOnCompletion,
-                  Literal(op.amount_on_completion, datatype=XSD.decimal))
+            b.add(
+                grant, FG.amountOnCompletion, Literal(op.amount_on_completion, datatype=XSD.decimal)
+            )
         b.add(grant, FG.grantFor, project)
         b.add(grant, FG.grantRecipient, agent)
         b.add(grant, FG.fundingSource, fund)
@@ -391,8 +422,9 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
             b.add(grant, FG.approvalYear, Literal(op.approval_year, datatype=XSD.gYear))
 
         if op.category_code:
-            concept = mint("concept", "eu-intervention-category", op.category_code,
-                           base=settings.base_iri)
+            concept = mint(
+                "concept", "eu-intervention-category", op.category_code, base=settings.base_iri
+            )
             b.add(concept, RDF.type, SKOS.Concept)
             b.add(concept, SKOS.inScheme, category_scheme)
             b.add(concept, SKOS.notation, Literal(op.category_code))
@@ -408,8 +440,9 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
         if (target_name := admin_targets.get(op.row)) is not None:
             target = comp_iris[target_name]
             _participation(b, agent, target, ROLE["project-sponsor"], FG.administers, row)
-            result.administration.append({"row": op.row, "beneficiary": entity.label,
-                                          "administers": str(target)})
+            result.administration.append(
+                {"row": op.row, "beneficiary": entity.label, "administers": str(target)}
+            )
         if op.repair:
             result.repairs.append({"row": op.row, "repair": op.repair})
 
@@ -421,16 +454,31 @@ def build_graph(parsed: ParsedList, name: str, source: Path, settings: Settings,
     distinct = {id(e): e for e in orgs.values()}.values()
     for entity in sorted(distinct, key=lambda e: e.key):
         if entity.links:
-            result.merges.append({
-                "entity": entity.label,
-                "names": [clean_label(n) for n in entity.names],
-                "merged": [{"name": clean_label(x.name), "into": clean_label(x.matched),
-                            "rule": x.rule, "score": x.score} for x in entity.links],
-            })
+            result.merges.append(
+                {
+                    "entity": entity.label,
+                    "names": [clean_label(n) for n in entity.names],
+                    "merged": [
+                        {
+                            "name": clean_label(x.name),
+                            "into": clean_label(x.matched),
+                            "rule": x.rule,
+                            "score": x.score,
+                        }
+                        for x in entity.links
+                    ],
+                }
+            )
         if entity.registry_link:
             x = entity.registry_link
-            result.links.append({"entity": f"{entity.registry.kind}/{entity.registry.key}",  # type: ignore[union-attr]
-                                 "name": clean_label(x.name), "rule": x.rule, "score": x.score})
+            result.links.append(
+                {
+                    "entity": f"{entity.registry.kind}/{entity.registry.key}",  # type: ignore[union-attr]
+                    "name": clean_label(x.name),
+                    "rule": x.rule,
+                    "score": x.score,
+                }
+            )
     return b.triples, result
 
 
@@ -451,8 +499,9 @@ def _admin_target(match: re.Match[str]) -> str:
     return f"Projektaufruf {name}" if match["noun"].startswith("Projektaufruf") else name
 
 
-def _participation(b: _Builder, agent: URIRef, undertaking: URIRef, role: URIRef,
-                   direct: URIRef, row: URIRef) -> None:
+def _participation(
+    b: _Builder, agent: URIRef, undertaking: URIRef, role: URIRef, direct: URIRef, row: URIRef
+) -> None:
     digest = hashlib.sha1(f"{agent} {undertaking} {role}".encode()).hexdigest()[:16]
     node = mint("participation", "import", b.name, digest, base=b.base)
     b.add(node, RDF.type, FG.Participation)
@@ -499,7 +548,8 @@ def _curated_part_of(b: _Builder, orgs: dict[str, Entity], result: ImportResult)
                 b.add(unit, FG.subOrganisationOf, parent)
         elif unit_entity or parent_entity:
             result.warnings.append(
-                f"curated part_of {unit_name!r} -> {parent_name!r}: only one name is in this list")
+                f"curated part_of {unit_name!r} -> {parent_name!r}: only one name is in this list"
+            )
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -548,15 +598,17 @@ def default_name(path: Path, description: dict[str, object], format_name: str) -
     return slugify(path.parent.name) if description else format_name
 
 
-def run_import(path: Path, settings: Settings, name: str | None = None,
-               strict: bool = False) -> ImportResult:
+def run_import(
+    path: Path, settings: Settings, name: str | None = None, strict: bool = False
+) -> ImportResult:
     parsed = parse_list(path)
     description = read_description(path)
     name = slugify(name) if name else default_name(path, description, parsed.format.name)
     triples, result = build_graph(parsed, name, path, settings, description)
     if not description:
-        result.warnings.append("no source.description.yaml beside the file: publisher and "
-                               "publication date are unknown")
+        result.warnings.append(
+            "no source.description.yaml beside the file: publisher and publication date are unknown"
+        )
     result.triples = len(triples)
     if strict and result.rejected:
         raise StrictError(result)

@@ -156,24 +156,50 @@ def _parse_esf_2007(row: int, r: Record) -> Operation:
 
 FORMATS: tuple[ListFormat, ...] = (
     ListFormat(
-        name="erdf-2014-2020", fund="efre", cci="2014DE16RFOP009", period="2014-2020",
-        columns=("Name des Begünstigten", "Bezeichnung des Vorhabens",
-                 "Zusammenfassung des Vorhabens", "Durchführungs-beginn", "Durchführungs-ende",
-                 "bewilligte förderfähige Gesamtinvestition", "Gebietskennziffer",
-                 "EU-Interventions-kategorie", "Bezeichnung der EU-Interventionskategorie"),
+        name="erdf-2014-2020",
+        fund="efre",
+        cci="2014DE16RFOP009",
+        period="2014-2020",
+        columns=(
+            "Name des Begünstigten",
+            "Bezeichnung des Vorhabens",
+            "Zusammenfassung des Vorhabens",
+            "Durchführungs-beginn",
+            "Durchführungs-ende",
+            "bewilligte förderfähige Gesamtinvestition",
+            "Gebietskennziffer",
+            "EU-Interventions-kategorie",
+            "Bezeichnung der EU-Interventionskategorie",
+        ),
         parse=_parse_erdf_2014,
     ),
     ListFormat(
-        name="erdf-2007-2013", fund="efre", cci="2007DE162PO007", period="2007-2013",
-        columns=("beneficiary", "name_of_operation", "allocated_public_funding",
-                 "on_finish_total_value", "years"),
+        name="erdf-2007-2013",
+        fund="efre",
+        cci="2007DE162PO007",
+        period="2007-2013",
+        columns=(
+            "beneficiary",
+            "name_of_operation",
+            "allocated_public_funding",
+            "on_finish_total_value",
+            "years",
+        ),
         parse=_parse_erdf_2007,
         competition_in_name=True,
     ),
     ListFormat(
-        name="esf-2007-2013", fund="esf", cci="2007DE052PO008", period="2007-2013",
-        columns=("Jahr der Bewilligung", "Name des Begünstigten", "Sitz des Begünstigten",
-                 "Bezeichnung des Vorhabens", "Zuwendungen des Landes NRW"),
+        name="esf-2007-2013",
+        fund="esf",
+        cci="2007DE052PO008",
+        period="2007-2013",
+        columns=(
+            "Jahr der Bewilligung",
+            "Name des Begünstigten",
+            "Sitz des Begünstigten",
+            "Bezeichnung des Vorhabens",
+            "Zuwendungen des Landes NRW",
+        ),
         parse=_parse_esf_2007,
     ),
 )
@@ -252,7 +278,8 @@ def assign_competitions(operations: list[Operation], min_rows: int = 2) -> list[
             joined = m.group(2).strip() + prefix
             if spelling_key(joined) in known:
                 op = replace(
-                    op, beneficiary=m.group(1).strip(),
+                    op,
+                    beneficiary=m.group(1).strip(),
                     repair=f"competition {joined!r} was split between beneficiary and name",
                 )
                 prefix = joined

@@ -23,8 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("path", type=Path, help="the list file (JSON or CSV)")
     parser.add_argument("--source-name", help="the import's name (default: the file's folder)")
-    parser.add_argument("--strict", action="store_true",
-                        help="fail without writing anything when any row is bad")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail without writing anything when any row is bad"
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -47,8 +48,10 @@ def handle(args: argparse.Namespace) -> int:
         print(f"{args.path}: row {item['row']}: {item['reason']}", file=sys.stderr)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"{result.name} ({result.format}): {result.rows_read} rows read, {result.imported} "
-          f"imported, {len(result.rejected)} rejected, {len(result.merges)} entities merged, "
-          f"{len(result.links)} linked to the registry, {result.triples} triples "
-          f"-> {result.trig_path} ({time.perf_counter() - started:.1f} s)")
+    print(
+        f"{result.name} ({result.format}): {result.rows_read} rows read, {result.imported} "
+        f"imported, {len(result.rejected)} rejected, {len(result.merges)} entities merged, "
+        f"{len(result.links)} linked to the registry, {result.triples} triples "
+        f"-> {result.trig_path} ({time.perf_counter() - started:.1f} s)"
+    )
     return EXIT_OK

@@ -74,8 +74,10 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
             return open_remote_release(current, remote)
 
         release = open_remote(settings.current_build)
-        return release, open_remote, RemoteQueries(
-            endpoints, settings.query_timeout_s, release.graphs
+        return (
+            release,
+            open_remote,
+            RemoteQueries(endpoints, settings.query_timeout_s, release.graphs),
         )
     release = open_release(settings.current_build)
     pool = WorkerPool(

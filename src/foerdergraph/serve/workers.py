@@ -98,9 +98,7 @@ class Prepared:
     def media_type(self) -> str:
         """The response's media type, with the charset for text formats."""
         media_type = self.fmt.media_type
-        if media_type.startswith("text/") or media_type.endswith(
-            ("json", "xml", "turtle", "trig")
-        ):
+        if media_type.startswith("text/") or media_type.endswith(("json", "xml", "turtle", "trig")):
             media_type += "; charset=utf-8"
         return media_type
 
