@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import os
 import platform
@@ -176,6 +177,12 @@ def http_comparison(built: Built, entity: str, nquads: Path) -> list[dict[str, o
         target = f"{base}?query={quote(text)}"
         return lambda client: client.get(target, headers={"Accept": accept})
 
+    def measure_sparql(server: str, endpoint: str) -> None:
+        """The two SPARQL workloads every server gets."""
+        lookup = sparql(endpoint, construct, "text/turtle")
+        measure(server, "entity lookup (SPARQL CONSTRUCT)", lookup, False)
+        measure(server, "recurring-partners", sparql(endpoint, recurring, JSON_RESULTS), True)
+
     with foerdergraph_server(env) as (url, _):
         page = url + local_path.lstrip("/")
         measure(
@@ -184,39 +191,11 @@ def http_comparison(built: Built, entity: str, nquads: Path) -> list[dict[str, o
             lambda client: client.get(page, headers={"Accept": "text/turtle"}),
             False,
         )
-        measure(
-            "foerdergraph",
-            "entity lookup (SPARQL CONSTRUCT)",
-            sparql(url + "sparql", construct, "text/turtle"),
-            False,
-        )
-        measure(
-            "foerdergraph",
-            "recurring-partners",
-            sparql(url + "sparql", recurring, JSON_RESULTS),
-            True,
-        )
+        measure_sparql("foerdergraph", url + "sparql")
     with oxigraph_server(nquads) as url:
-        measure(
-            "oxigraph server",
-            "entity lookup (SPARQL CONSTRUCT)",
-            sparql(url + "query", construct, "text/turtle"),
-            False,
-        )
-        measure(
-            "oxigraph server",
-            "recurring-partners",
-            sparql(url + "query", recurring, JSON_RESULTS),
-            True,
-        )
+        measure_sparql("oxigraph server", url + "query")
     with rdflib_endpoint_server(nquads) as url:
-        measure(
-            "rdflib-endpoint",
-            "entity lookup (SPARQL CONSTRUCT)",
-            sparql(url, construct, "text/turtle"),
-            False,
-        )
-        measure("rdflib-endpoint", "recurring-partners", sparql(url, recurring, JSON_RESULTS), True)
+        measure_sparql("rdflib-endpoint", url)
     return results
 
 
@@ -226,7 +205,7 @@ def dump_times(store: ox.Store) -> dict[str, float]:
     times = {"(union of graphs)": time.perf_counter() - started}
     for name, fmt in FORMATS.items():
         began = time.perf_counter()
-        serialise(store, union, fmt, {"fg": FG})
+        serialise(store, union, fmt, {"fg": str(FG)}, io.BytesIO())
         times[name] = time.perf_counter() - began
     return times
 

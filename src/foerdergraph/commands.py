@@ -16,7 +16,7 @@ from foerdergraph.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, EXIT_USAGE
 from foerdergraph.config import Settings, load_settings
 from foerdergraph.describe import class_partitions
 from foerdergraph.errors import BuildError, InputError
-from foerdergraph.export import FORMATS, gzip_writer, serialise, union_of
+from foerdergraph.export import FORMATS, gzip_writer, serialise
 from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries, parse_canned
 from foerdergraph.query.engine import format_result, run_query
 from foerdergraph.store import open_store
@@ -152,14 +152,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_MISSING
     fmt = FORMATS[args.format]
-    union = None if fmt.named_graphs else union_of(store)
     with contextlib.ExitStack() as stack:
         out: BinaryIO = (
             stack.enter_context(Path(args.output).open("wb")) if args.output else sys.stdout.buffer
         )
         if args.gzip:
             out = stack.enter_context(gzip_writer(out))
-        serialise(store, union or store, fmt, prefixes(settings.base_iri), out)
+        serialise(store, None, fmt, prefixes(settings.base_iri), out)
     if args.output:
         _err(f"wrote {Path(args.output).stat().st_size} bytes to {args.output}")
     return EXIT_OK

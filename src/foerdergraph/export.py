@@ -73,14 +73,15 @@ def union_of(dataset: ox.Store) -> ox.Store:
 
 def serialise(
     dataset: ox.Store,
-    union: ox.Store,
+    union: ox.Store | None,
     fmt: DumpFormat,
     prefixes: dict[str, str],
     output: BinaryIO | Path,
 ) -> None:
     """Write one format to `output`: the dataset for graph-aware formats, else the union.
-    Oxigraph streams it, so a large dump is never held in memory."""
-    source = dataset if fmt.named_graphs else union
+    Oxigraph streams it, so a large dump is never held in memory. `union` may be given when
+    several formats are written, so it is computed once."""
+    source = dataset if fmt.named_graphs else (union or union_of(dataset))
     kwargs: dict[str, object] = {}
     if fmt.rdf_format in (
         ox.RdfFormat.TURTLE,
