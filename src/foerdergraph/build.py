@@ -27,7 +27,7 @@ from foerdergraph.errors import BuildError, InputError
 from foerdergraph.export import write_dumps
 from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.iri import graph_iri
-from foerdergraph.reason import infer
+from foerdergraph.reason import materialise
 from foerdergraph.store import store_path
 from foerdergraph.validate import ValidationReport, load_shapes, validate, validate_store
 from foerdergraph.vocab import PREFIXES
@@ -112,14 +112,8 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
         inferred_iri = graph_iri("inferred", base=settings.base_iri)
         inferred = ox.NamedNode(str(inferred_iri))
         dataset = checked.store
-        entailed = ox.Store()  # collected apart: infer() reads `dataset` while it runs
-        entailed.bulk_extend(
-            ox.Quad(t.subject, t.predicate, t.object, inferred)
-            for t in infer(dataset, settings.base_iri)
-        )
-        dataset.bulk_extend(entailed)
-        del entailed
-        graphs.append(GraphInfo(str(inferred_iri), "inferred", _count(dataset, str(inferred_iri))))
+        entailed = materialise(dataset, inferred, settings.base_iri)
+        graphs.append(GraphInfo(str(inferred_iri), "inferred", entailed))
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
