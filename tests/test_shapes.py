@@ -17,16 +17,14 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib.namespace import SH
 
 from foerdergraph.validate import (
     ValidationReport,
     Violation,
-    document_slice,
     load_shapes,
     validate,
-    validate_document,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,38 +287,7 @@ def test_plain_graph_is_attributed_through_evidence_and_mentions(
     assert all(v.graph is None for v in report.violations)
 
 
-# -- validating one document -------------------------------------------------------------------
-
-
-def test_document_slice_conforms_and_keeps_graphs(shapes: Graph, ontology: Graph) -> None:
-    doc_graph = f"{BASE}graph/document/{DOC0}"
-    sliced = document_slice(load_dataset(), doc_graph)
-    names = {str(g.identifier) for g in sliced.graphs() if len(g)}
-    assert doc_graph in names
-    assert f"{BASE}graph/document/{DOC1}" not in names
-    report = validate_document(load_dataset(), doc_graph, shapes=shapes, ontology=ontology)
-    assert report.violations == [], report.text()
-
-
-def test_document_slice_finds_its_own_problems_only(shapes: Graph, ontology: Graph) -> None:
-    data = load_dataset(
-        FIXTURES / "cases" / "grant-amount-negative.trig",
-        FIXTURES / "cases" / "evidence-quote-not-in-text.trig",
-    )
-    other_evidence = URIRef(f"{BASE}id/evidence/{DOC1}/4-28")
-    data.graph(URIRef(f"{BASE}graph/document/{DOC1}")).set(
-        (other_evidence, FG.start, Literal(5, datatype=XSD.integer))
-    )
-    assert validate(data, shapes=shapes, ontology=ontology).for_document(DOC1)
-    report = validate_document(
-        data, f"{BASE}graph/document/{DOC0}", shapes=shapes, ontology=ontology
-    )
-    assert {v.shape for v in report.violations} == {
-        "fgsh:Grant-amountNonNegative",
-        "fgsh:EvidenceQuoteShape",
-    }
-    with pytest.raises(KeyError):
-        document_slice(data, f"{BASE}graph/document/999_missing")
+# Validating one document against the last build: tests/test_scoped_validation.py
 
 
 # -- the real ontology, when it is there -------------------------------------------------------

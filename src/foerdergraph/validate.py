@@ -14,15 +14,15 @@ role checks look up the role concepts of `role:scheme`, which live in the ontolo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD, NamespaceManager
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD, NamespaceManager
 from rdflib.term import Node
 
 from foerdergraph.config import ONTOLOGY_NS, ROLE_NS, load_settings
@@ -208,22 +208,13 @@ def validate_store(
     *,
     shapes: Graph,
     named: bool = True,
-    owned_by: URIRef | None = None,
 ) -> ValidationReport:
     """Validate the union of the graphs in `store` with the SPARQL engine.
 
-    `named`: the store's graphs are the data's named graphs (reports name them). `owned_by`: keep
-    only results whose focus node is a subject in that graph (see validation_cache.py).
+    `named`: the store's graphs are the data's named graphs (reports name them).
     """
     results = run_checks(store, compile_shapes(shapes, store))
-    if owned_by is not None:
-        graph = ox.NamedNode(str(owned_by))
-        results = [
-            r
-            for r in results
-            if next(store.quads_for_pattern(to_oxigraph(r.focus), None, None, graph), None)  # type: ignore[arg-type]
-        ]
-    return make_report(results, _StoreView(store, named))
+    return make_report(results, StoreView(store, named))
 
 
 def make_report(results: Iterable[RawResult], view: DataView) -> ValidationReport:
@@ -286,61 +277,6 @@ def _raw(result: Node, results: Graph) -> RawResult:
     )
 
 
-def validate_document(
-    data: Dataset,
-    document_graph: URIRef | str,
-    *,
-    shapes: Graph,
-    ontology: Graph | None = None,
-) -> ValidationReport:
-    """Validate one document graph plus the slice of the other graphs it depends on.
-
-    Re-validating the whole union after every edit gets slow as documents accumulate; a document's
-    facts only depend on the entities they name. The slice holds the document graph, every
-    ontology graph in the dataset, the full description of each resource the document names, and
-    the types and labels of the resources those point to (enough for the class checks).
-    Cross-document checks are not made: run `validate` on the whole dataset before a release.
-    """
-    return validate(document_slice(data, document_graph), shapes=shapes, ontology=ontology)
-
-
-def document_slice(data: Dataset, document_graph: URIRef | str) -> Dataset:
-    """The part of `data` that `validate_document` checks, keeping the named graphs."""
-    name = URIRef(str(document_graph))
-    source = data.graph(name)
-    if len(source) == 0:
-        raise KeyError(f"the dataset has no graph <{name}>")
-    out = Dataset()
-    target = out.graph(name)
-    for triple in source:
-        target.add(triple)
-    # Other documents' graphs stay out: their mentions of shared entities are not this one's.
-    others = [
-        g
-        for g in data.graphs()
-        if g.identifier != name and len(g) > 0 and (None, RDF.type, FG.SourceDocument) not in g
-    ]
-    for graph in others:
-        if (None, RDF.type, OWL.Ontology) in graph:
-            out.graph(graph.identifier).__iadd__(graph)
-    named = {t for triple in source for t in triple if isinstance(t, URIRef)}
-    second: set[URIRef] = set()
-    for graph in others:
-        copy = out.graph(graph.identifier)
-        for node in named:
-            for p, o in graph.predicate_objects(node):
-                copy.add((node, p, o))
-                if isinstance(o, URIRef) and o not in named:
-                    second.add(o)
-    for graph in others:
-        copy = out.graph(graph.identifier)
-        for node in second:
-            for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel):
-                for o in graph.objects(node, p):
-                    copy.add((node, p, o))
-    return out
-
-
 def _triples(data: Dataset | Graph) -> Iterator[tuple[Node, Node, Node]]:
     if isinstance(data, Dataset):
         for s, p, o, _graph in data.quads((None, None, None, None)):
@@ -395,12 +331,14 @@ class _GraphView:
         return [(s, c) for s, _p, _o, c in self.dataset.quads((None, RDF.type, cls, None))]  # type: ignore[arg-type]
 
 
-class _StoreView:
-    """An Oxigraph store whose named graphs are the data's (plus the mixed-in ontology)."""
+class StoreView:
+    """An Oxigraph store whose named graphs are the data's (plus the mixed-in ontology);
+    `only`: just these named graphs of it."""
 
-    def __init__(self, store: ox.Store, named: bool) -> None:
+    def __init__(self, store: ox.Store, named: bool, only: frozenset[Any] | None = None) -> None:
         self.store = store
         self.named = named
+        self.only = only
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
         def ox_term(t: Node | None) -> object:
@@ -408,7 +346,10 @@ class _StoreView:
 
         if isinstance(s, Literal):
             return iter(())  # a literal is never a subject
-        return self.store.quads_for_pattern(ox_term(s), ox_term(p), ox_term(o), None)  # type: ignore[arg-type]
+        quads = self.store.quads_for_pattern(ox_term(s), ox_term(p), ox_term(o), None)  # type: ignore[arg-type]
+        if self.only is None:
+            return quads
+        return (q for q in quads if q.graph_name in self.only)
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         found = (from_oxigraph(q.object) for q in self._quads(subject, predicate, None))
@@ -434,6 +375,28 @@ class _StoreView:
             for q in self._quads(None, RDF.type, cls)
             if from_oxigraph(q.graph_name) != ONTOLOGY_GRAPH
         ]
+
+
+class LayeredView:
+    """Several views as one: the data split over stores with disjoint named graphs (one
+    document's graphs in memory, the rest in the last build's store), so a report on a part of
+    the data names the same labels, documents and graphs as a report on the whole."""
+
+    def __init__(self, views: Sequence[DataView]) -> None:
+        self.views = views
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        found = (o for view in self.views for o in view.objects(subject, predicate))
+        return list(dict.fromkeys(found))
+
+    def has(self, subject: Node, predicate: Node, obj: Node) -> bool:
+        return any(view.has(subject, predicate, obj) for view in self.views)
+
+    def graphs(self, subject: Node, predicate: Node | None, obj: Node | None) -> list[Node]:
+        return [g for view in self.views for g in view.graphs(subject, predicate, obj)]
+
+    def typed(self, cls: Node) -> list[tuple[Node, Node]]:
+        return [pair for view in self.views for pair in view.typed(cls)]
 
 
 class _Resolver:
