@@ -15,12 +15,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
+from foerdergraph import scoped_validation
 from foerdergraph.scoped_validation import context_plan, validate_in_context
 from foerdergraph.shacl_sparql import UnsupportedShapes
 from foerdergraph.store import quads_of
 from foerdergraph.validate import ONTOLOGY_GRAPH, ValidationReport, Violation, load_shapes, validate
 from test_shapes import BASE, CASES, DOC0, DOC1, FIXTURES, SHAPES_FILE, load_dataset
 
+SH_NS = "http://www.w3.org/ns/shacl#"
 DOCUMENTS = [URIRef(f"{BASE}graph/document/{doc}") for doc in (DOC0, DOC1)]
 
 
@@ -72,6 +74,18 @@ def test_each_document_alone_equals_full_validation(
         assert found, "a case failing in a document must fail that document alone"
 
 
+@pytest.mark.parametrize("path", CASES[::5], ids=[p.stem for p in CASES[::5]])
+def test_hubs_read_one_predicate_at_a_time_with_the_same_results(
+    path: Path, shapes: Graph, ontology: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nodes with many triples are looked up per predicate instead of scanned: same results."""
+    monkeypatch.setattr(scoped_validation, "DESCRIBE_SCAN", 1)
+    data = load_dataset(path)
+    full = validate(data, shapes=shapes, ontology=ontology)
+    for own in DOCUMENTS:
+        assert alone(data, own, shapes, ontology).violations == owned(full, data, own)
+
+
 def test_valid_documents_conform_alone(shapes: Graph, ontology: Graph) -> None:
     data = load_dataset()
     for own in DOCUMENTS:
@@ -108,6 +122,3 @@ def test_plan_refuses_checks_it_cannot_bound(shapes: Graph) -> None:
         changed.set((s, p, type(select)(str(select).replace("?s ?p ?o", "?x ?p ?o"))))
     with pytest.raises(UnsupportedShapes, match="cannot bound"):
         context_plan(changed)
-
-
-SH_NS = "http://www.w3.org/ns/shacl#"

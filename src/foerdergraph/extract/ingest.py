@@ -3,8 +3,9 @@
 Writes `data/sources/<id>.txt` (the text as read: UTF-8, NFC, "\\n" line ends — the text every
 offset refers to), `data/sources/<id>.yaml` (metadata) and `data/facts/<id>.yaml` (the draft).
 Nothing is overwritten, and nothing is written unless the draft passes the same loader the
-build uses (keys, roles, verbatim quotes) and the SHACL shapes on the document's slice of the
-graph — so an ingested draft always loads in the next build.
+build uses (keys, roles, verbatim quotes) and the SHACL shapes on the document's graph in the
+context of the last build (foerdergraph.scoped_validation), so an ingested draft always loads
+in the next build.
 """
 
 from __future__ import annotations
