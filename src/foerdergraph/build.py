@@ -8,27 +8,33 @@ server never sees a half-written build.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from foerdergraph import __version__
 from foerdergraph.config import Settings
 from foerdergraph.describe import GraphInfo, build_time, class_partitions, void_quads
 from foerdergraph.errors import BuildError, InputError
-from foerdergraph.export import write_dumps
+from foerdergraph.export import FORMATS, dump_jobs, dump_path, finish_dump, write_sources
 from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.iri import graph_iri
 from foerdergraph.reason import materialise
-from foerdergraph.store import store_path
+from foerdergraph.store import store_path, write_store
 from foerdergraph.validate import ValidationReport, load_shapes, validate, validate_store
 from foerdergraph.vocab import PREFIXES
 
@@ -79,13 +85,18 @@ class CheckedInputs:
         return infos
 
 
-def check_inputs(settings: Settings, engine: str = "sparql") -> CheckedInputs:
-    """Load and validate without writing anything (`foerdergraph validate`)."""
+def _load(settings: Settings) -> tuple[Inputs, ox.Store, dict[str, Path]]:
     try:
         inputs = load_inputs(settings)
         store, imported = inputs.store()
     except InputError as exc:
         raise BuildError(f"invalid input ({len(exc.problems)} problems):\n{exc}") from exc
+    return inputs, store, imported
+
+
+def check_inputs(settings: Settings, engine: str = "sparql") -> CheckedInputs:
+    """Load and validate without writing anything (`foerdergraph validate`)."""
+    inputs, store, imported = _load(settings)
     shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
     if engine == "sparql":  # our shapes compiled to SPARQL on the store itself
         report = validate_store(store, shapes=shapes)
@@ -103,24 +114,24 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     """Run the whole pipeline; raise BuildError (with a readable report) and write nothing
     visible when anything is wrong."""
     timings: dict[str, float] = {}
-    with _step("load and validate", timings, progress):
-        checked = check_inputs(settings)
-    if not checked.report.conforms:
-        raise BuildError(f"SHACL validation failed:\n{checked.report.text()}")
-    graphs = checked.graphs()
-    with _step("reason (OWL 2 RL)", timings, progress):
-        inferred_iri = graph_iri("inferred", base=settings.base_iri)
-        inferred = ox.NamedNode(str(inferred_iri))
-        dataset = checked.store
-        entailed = materialise(dataset, inferred, settings.base_iri)
-        graphs.append(GraphInfo(str(inferred_iri), "inferred", entailed))
+    with _step("load", timings, progress):
+        inputs, dataset, imported = _load(settings)
+        shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+    with _step("validate (SHACL) and reason (OWL 2 RL)", timings, progress):
+        report, derived = _validate_and_reason(dataset, shapes, settings)
+    graphs = CheckedInputs(inputs, dataset, imported, report).graphs()
+    inferred = graph_iri("inferred", base=settings.base_iri)
+    graphs.append(GraphInfo(str(inferred), "inferred", len(derived)))
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         with _step("store and dumps", timings, progress):
-            manifest = _write_release(staging, dataset, graphs, settings)
+            written = _write_sources(staging, (dataset, derived))
+            del dataset, derived
+            _give_back_memory()
+            manifest = _write_release(staging, written, graphs, settings)
         final = _publish(staging, releases, settings, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -130,18 +141,77 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
 
         with _step("upload to the SPARQL store", timings, progress):
             upload_build(final, settings.store_url, settings.base_iri, progress)
-    warnings = checked.report.text() if checked.report.warnings else ""
+    warnings = report.text() if report.warnings else ""
     return BuildResult(final, manifest, timings, warnings)
 
 
+def _validate_and_reason(
+    dataset: ox.Store, shapes: Graph, settings: Settings
+) -> tuple[ValidationReport, ox.Store]:
+    """SHACL and the reasoner side by side: both only read the dataset (the entailments go to
+    a store of their own), the validator runs in Oxigraph without Python's lock, and the
+    reasoner mostly in Python. A SHACL report comes first when both find problems: it names
+    files and quotes."""
+    inferred = ox.NamedNode(str(graph_iri("inferred", base=settings.base_iri)))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        validation = pool.submit(validate_store, dataset, shapes=shapes)
+        try:
+            derived, contradiction = materialise(dataset, inferred, settings.base_iri), None
+        except BuildError as exc:
+            derived, contradiction = ox.Store(), exc
+        report = validation.result()
+    if not report.conforms:
+        raise BuildError(f"SHACL validation failed:\n{report.text()}")
+    if contradiction is not None:
+        raise contradiction
+    return report, derived
+
+
+def _give_back_memory() -> None:
+    """Return the freed dataset's pages to the system (glibc keeps them in the heap otherwise),
+    so the worker processes that finish the release have that memory to themselves."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What the release needs from the in-memory dataset, so the dataset can go before the
+    slow part (converting, compressing, writing the on-disk store) begins."""
+
+    dumps_dir: Path
+    counts: dict[str, int]
+    classes: list[tuple[str, int]]
+    quads: int
+
+
+def _write_sources(staging: Path, stores: tuple[ox.Store, ...]) -> _Sources:
+    dumps_dir = staging / "dumps"
+    counts = write_sources(stores, dumps_dir)
+    classes: Counter[str] = Counter()
+    for store in stores:  # a type is either stated or derived, never both: counts add up
+        classes.update(dict(class_partitions(store)))
+    ranked = sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return _Sources(dumps_dir, counts, ranked, sum(len(s) for s in stores))
+
+
 def _write_release(
-    staging: Path, dataset: ox.Store, graphs: list[GraphInfo], settings: Settings
+    staging: Path, sources: _Sources, graphs: list[GraphInfo], settings: Settings
 ) -> dict[str, object]:
+    """The on-disk store and every dump, side by side in worker processes (each streams from
+    the source dumps, so each needs little memory); then VoID and the manifest."""
     base = settings.base_iri
-    dumps = write_dumps(dataset, staging / "dumps", prefixes(base))
+    jobs = dump_jobs(sources.dumps_dir, prefixes(base), sources.counts)
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, not a copy of this one
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=spawn) as pool:
+        nquads = dump_path(sources.dumps_dir, FORMATS["nquads"])
+        store_written = pool.submit(write_store, store_path(staging), nquads)
+        finished = {job.format: pool.submit(finish_dump, job) for job in jobs}
+        dumps = [dump for name in FORMATS for dump in finished[name].result()]
+        store_written.result()
     void_graph = ox.NamedNode(str(graph_iri("void", base=base)))
     void = void_quads(
-        base, graphs, dumps, class_partitions(dataset), len(dataset), build_time(settings.home)
+        base, graphs, dumps, sources.classes, sources.quads, build_time(settings.home)
     )
     void_store = ox.Store()
     void_store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in void)
@@ -151,7 +221,6 @@ def _write_release(
     (staging / "void.ttl").write_bytes(void_bytes)
     (staging / "dumps" / "void.ttl").write_bytes(void_bytes)
     disk = ox.Store(str(store_path(staging)))
-    disk.bulk_extend(dataset)
     disk.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, void_graph) for t in void)
     disk.flush()
     del disk
@@ -159,7 +228,7 @@ def _write_release(
         "build_id": hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16],
         "foerdergraph_version": __version__,
         "base_iri": base,
-        "triples": len(dataset),
+        "triples": sources.quads,
         "graphs": [
             {
                 "iri": g.iri,

@@ -25,6 +25,7 @@ Entailments needed along the way but not kept live in a scratch graph that is dr
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,6 +52,9 @@ _SUBCLASS, _SUBPROPERTY, _DOMAIN, _RANGE = (
     ox.NamedNode(_RDFS + n) for n in ("subClassOf", "subPropertyOf", "domain", "range")
 )
 _INVERSE, _CHAIN = ox.NamedNode(_OWL + "inverseOf"), ox.NamedNode(_OWL + "propertyChainAxiom")
+_DISJOINT, _ALL_DISJOINT, _MEMBERS = (
+    ox.NamedNode(_OWL + n) for n in ("disjointWith", "AllDisjointClasses", "members")
+)
 _TRANSITIVE, _SYMMETRIC = (
     ox.NamedNode(_OWL + n) for n in ("TransitiveProperty", "SymmetricProperty")
 )
@@ -96,10 +100,6 @@ Statement = tuple[Term, ox.NamedNode, Term]
 class Rule:
     name: str
     query: str
-
-    @property
-    def detects_contradiction(self) -> bool:
-        return self.name.startswith("inconsistent-")
 
     @property
     def update(self) -> str:
@@ -157,7 +157,7 @@ def close_schema(stated: Iterable[ox.Triple]) -> ox.Store:
     """The schema with the scm-* rules run to their fixpoint, in a small store of its own."""
     schema = ox.Store()
     schema.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in stated)
-    rules = [r for r in load_rules() if r.name.startswith("scm-")]
+    rules = load_rules()
     for _round in range(MAX_ROUNDS):
         before = len(schema)
         for rule in rules:
@@ -294,13 +294,14 @@ class CompiledSchema:
 
 
 class _Writer:
-    """Adds entailments that are new to the dataset, in batches: the kept ones to the
-    inferred graph, the others (needed for further rules) to a scratch graph.
+    """Adds entailments that are new, in batches, to a store of their own (so the dataset
+    stays as loaded, and SHACL can check it meanwhile): the kept ones to the inferred graph,
+    the others (needed for further rules) to a scratch graph.
 
     Whether a triple is new is asked millions of times, mostly of the same few triples (the
     classes of a partner that takes part in thousands of projects). Oxigraph answers a pattern
-    by walking the subject's quads, so the answers are remembered: exact membership in the inferred
-    graph is a hash lookup, and what is known to be stated is cached (a bounded cache)."""
+    by walking the subject's quads, so the answers are remembered: membership in our own
+    graphs is a hash lookup, and what is known to be stated is cached (a bounded cache)."""
 
     def __init__(
         self,
@@ -310,6 +311,7 @@ class _Writer:
         namespaces: tuple[str, ...],
     ) -> None:
         self.dataset, self.kept, self.scratch, self.namespaces = dataset, kept, scratch, namespaces
+        self.derived = ox.Store()
         self.pending: set[Statement] = set()
         self.known: set[Statement] = set()
 
@@ -319,7 +321,8 @@ class _Writer:
         if isinstance(s, ox.Literal) or statement in self.pending or statement in self.known:
             return False
         if (
-            ox.Quad(s, p, o, self.kept) in self.dataset  # type: ignore[arg-type]
+            ox.Quad(s, p, o, self.kept) in self.derived  # type: ignore[arg-type]
+            or ox.Quad(s, p, o, self.scratch) in self.derived  # type: ignore[arg-type]
             or next(self.dataset.quads_for_pattern(s, p, o, None), None) is not None  # type: ignore[arg-type]
         ):
             if len(self.known) >= KNOWN_CACHE:
@@ -332,7 +335,7 @@ class _Writer:
         return True
 
     def flush(self) -> None:
-        self.dataset.bulk_extend(
+        self.derived.bulk_extend(
             ox.Quad(s, p, o, self.kept if _keep(s, p, o, self.namespaces) else self.scratch)  # type: ignore[arg-type]
             for s, p, o in self.pending
         )
@@ -349,16 +352,18 @@ class _Closure:
     answers to join lookups, valid for one round (a triple added meanwhile is in the next
     round's delta, so no pair of premises is missed)."""
 
-    def __init__(self, dataset: ox.Store, schema: CompiledSchema, writer: _Writer) -> None:
-        self.dataset, self.schema, self.writer = dataset, schema, writer
+    def __init__(self, schema: CompiledSchema, writer: _Writer) -> None:
+        self.schema, self.writer = schema, writer
+        self.stores = (writer.dataset, writer.derived)
         self.joins = schema.join_predicates()
         self.delta: list[Statement] = []
         self._subject: Term | None = None
         self._subject_classes: set[Term] = set()
         self._lookups: dict[tuple[Term, ox.NamedNode, bool], list[Term]] = {}
 
-    def run(self) -> None:
-        for q in self.dataset:
+    def run(self, schema: ox.Store) -> None:
+        """`schema`: the closed schema, whose derived part is not yet in the dataset."""
+        for q in itertools.chain(self.writer.dataset, schema):
             s, p, o = q.subject, q.predicate, q.object
             self._expand(s, p, o)  # type: ignore[arg-type]
             if p in self.joins:
@@ -427,28 +432,54 @@ class _Closure:
         if key not in self._lookups:
             if len(self._lookups) >= KNOWN_CACHE:
                 self._lookups.clear()
-            found = (
-                [q.object for q in self.dataset.quads_for_pattern(term, p, None, None)]  # type: ignore[arg-type]
-                if forward
-                else [q.subject for q in self.dataset.quads_for_pattern(None, p, term, None)]
-            )
+            found = [
+                q.object if forward else q.subject
+                for store in self.stores
+                for q in (
+                    store.quads_for_pattern(term, p, None, None)  # type: ignore[arg-type]
+                    if forward
+                    else store.quads_for_pattern(None, p, term, None)
+                )
+            ]
             self._lookups[key] = found  # type: ignore[assignment]
         return self._lookups[key]
 
 
-def _contradictions(dataset: ox.Store) -> list[str]:
-    return [
-        f"{row[0].value} is both {row[1].value} and {row[2].value} ({rule.name})"  # type: ignore[index]
-        for rule in load_rules()
-        if rule.detects_contradiction
-        for row in dataset.query(rule.query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+def _disjoint_pairs(schema: ox.Store) -> list[tuple[Term, Term, str]]:
+    """The pairs of classes no resource may belong to both of, with the rule that says so."""
+    pairs = [
+        (q.subject, q.object, "cax-dw") for q in schema.quads_for_pattern(None, _DISJOINT, None)
     ]
+    for axiom in schema.quads_for_pattern(None, TYPE, _ALL_DISJOINT):
+        for members in schema.quads_for_pattern(axiom.subject, _MEMBERS, None):
+            classes = _list(schema, members.object)
+            pairs += [(a, b, "cax-adc") for i, a in enumerate(classes) for b in classes[i + 1 :]]
+    return pairs
 
 
-def materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> int:
-    """Add the entailments of all graphs of `dataset` (ontology and data) that are new and
-    worth keeping to `graph`; return how many. A contradiction (e.g. something typed both
-    Person and Organisation, which the ontology declares disjoint) raises BuildError."""
+def _contradictions(stores: Iterable[ox.Store], schema: ox.Store) -> list[str]:
+    """Resources typed with two disjoint classes (cax-dw, cax-adc), over stated and derived
+    types together."""
+    pairs = _disjoint_pairs(schema)
+    instances: dict[Term, set[Term]] = {}
+    for c in {c for a, b, _ in pairs for c in (a, b)}:
+        instances[c] = {
+            q.subject
+            for store in stores
+            for q in store.quads_for_pattern(None, TYPE, c, None)  # type: ignore[arg-type]
+        }
+    return sorted(
+        f"{x.value} is both {a.value} and {b.value} ({rule})"  # type: ignore[union-attr]
+        for a, b, rule in pairs
+        for x in instances[a] & instances[b]
+    )
+
+
+def materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> ox.Store:
+    """The entailments of all graphs of `dataset` (ontology and data) that are new and worth
+    keeping, in `graph` of a new store; `dataset` is only read. A contradiction (e.g.
+    something typed both Person and Organisation, which the ontology declares disjoint) raises
+    BuildError."""
     gc.disable()  # millions of short-lived tuples and no cycles: the collector only costs time
     try:
         return _materialise(dataset, graph, base_iri)
@@ -456,7 +487,7 @@ def materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> int:
         gc.enable()
 
 
-def _materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> int:
+def _materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> ox.Store:
     namespaces = (base_iri, ONTOLOGY_NS, ROLE_NS)
     scratch = ox.NamedNode(graph.value + "/scratch")
     writer = _Writer(dataset, graph, scratch, namespaces)
@@ -466,16 +497,15 @@ def _materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> int:
         for q in closed:
             writer.add(q.subject, q.predicate, q.object)
         writer.flush()
-        _Closure(dataset, CompiledSchema.read(closed), writer).run()
-        now = schema_triples(dataset)
+        _Closure(CompiledSchema.read(closed), writer).run(closed)
+        now = schema_triples(dataset) | schema_triples(writer.derived)
         if len(now) == len(closed):  # the data rules added nothing to the schema
             break
         stated = now
     else:
         raise BuildError(f"the OWL 2 RL schema kept growing for {MAX_ROUNDS} rounds")
-    problems = _contradictions(dataset)
-    dataset.remove_graph(scratch)
+    problems = _contradictions((dataset, writer.derived), closed)
     if problems:
-        dataset.remove_graph(graph)
         raise BuildError("the data contradicts the ontology (OWL 2 RL):\n" + "\n".join(problems))
-    return sum(1 for _ in dataset.quads_for_pattern(None, None, None, graph))
+    writer.derived.remove_graph(scratch)
+    return writer.derived

@@ -77,6 +77,27 @@ def store_path(build_dir: Path) -> Path:
     return build_dir / "store"
 
 
+LOAD_SLICE = 32 << 20
+"""Bytes of N-Quads per bulk load: Oxigraph's bulk loader sorts its whole input in memory (a
+million quads at once take 1.5 GB), so slices bound the build's peak memory. Measured on 2.6 M
+quads: 32 MB slices load as fast as 256 MB ones (19 s) in a fifth of the memory (350 MB)."""
+
+
+def write_store(path: Path, nquads: Path) -> None:
+    """Write the on-disk store that `serve` opens, from the build's N-Quads dump, a slice at a
+    time. Each bulk load renames blank nodes apart, so the statements with a blank node (a
+    few ontology axioms) are loaded together in one last slice."""
+    store = ox.Store(str(path))
+    with_blank_nodes: list[bytes] = []
+    with nquads.open("rb") as handle:
+        while lines := handle.readlines(LOAD_SLICE):
+            with_blank_nodes += [line for line in lines if b"_:" in line]
+            plain = b"".join(line for line in lines if b"_:" not in line)
+            store.bulk_load(plain, format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(b"".join(with_blank_nodes), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+
+
 def open_store(settings: Settings) -> ox.Store:
     """The last good build's store, read-only (several processes may open it at once)."""
     path = store_path(settings.current_build)
