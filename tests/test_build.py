@@ -194,6 +194,20 @@ def test_yaml_syntax_errors_name_the_line(project_copy: Settings) -> None:
         build(project_copy)
 
 
+def test_a_date_that_does_not_exist_names_its_line(project_copy: Settings) -> None:
+    """PyYAML parses 2016-02-30 as a date and then fails to construct it: still name the line."""
+    path = project_copy.data_dir / "sources" / "004_9de6f322ba1d0f1f.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("date:"))
+    lines[index] = "date: 2016-02-30"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        BuildError,
+        match=rf"004_9de6f322ba1d0f1f\.yaml: line {index + 1}, column 7: invalid YAML value",
+    ):
+        build(project_copy)
+
+
 def test_a_source_that_is_not_utf8_is_named(project_copy: Settings) -> None:
     (project_copy.data_dir / "sources" / "004_9de6f322ba1d0f1f.txt").write_bytes(
         "Förderung".encode("latin-1")

@@ -315,7 +315,7 @@ def document_parts(
     """Ontology, registry graphs and the document's graph, exactly as `load_inputs` makes them;
     and the document graph's name."""
     # the build's own loader pieces, so a document reads here as it does in the build
-    from foerdergraph.ingest.dataset import _document_part, _new_graph, _provenance
+    from foerdergraph.ingest.dataset import describe_graph, document_part, new_graph
     from foerdergraph.ingest.registry import (
         Registry,
         check_references,
@@ -342,9 +342,9 @@ def document_parts(
     for kind, path, entities in loaded:
         problems.extend(check_references(entities, registry))
         iri = graph_iri(*([kind] if kind == "entities" else [kind, path.stem]), base=base)
-        graph = _new_graph(iri, base)
+        graph = new_graph(iri, base)
         meta_of = read_mapping(path).get("provenance")
-        _provenance(graph, f"foerdergraph {kind}: {path.name}", meta_of)
+        describe_graph(graph, f"foerdergraph {kind}: {path.name}", meta_of)
         for entity in entities:
             graph += entity_triples(entity, registry, ontology, base)
         parts.append((iri, graph))
@@ -364,7 +364,7 @@ def document_parts(
             (facts_dir / "facts").mkdir()
             (facts_dir / "facts" / f"{doc_id}.yaml").write_text(facts_text, encoding="utf-8")
         doc = SourceDocument(doc_id, text, meta or {}, text_path, meta_path)
-        part, problems = _document_part(doc, facts_dir, registry, ontology, base)
+        part, problems = document_part(doc, facts_dir, registry, ontology, base)
     if part is None:
         raise InputError(problems)
     parts.append((part.iri, part.graph))

@@ -90,13 +90,13 @@ class Inputs:
         return dataset
 
 
-def _new_graph(iri: URIRef, base: str) -> Graph:
+def new_graph(iri: URIRef, base: str) -> Graph:
     graph = Graph(identifier=iri)
     bind_prefixes(graph, base)
     return graph
 
 
-def _provenance(graph: Graph, title: str, meta: dict[str, object] | None = None) -> None:
+def describe_graph(graph: Graph, title: str, meta: dict[str, object] | None = None) -> None:
     """Describe the named graph inside itself: what it is and where it comes from."""
     name = URIRef(str(graph.identifier))
     graph.add((name, RDF.type, SD.Graph))
@@ -137,8 +137,8 @@ def load_inputs(settings: Settings) -> Inputs:
     for kind, path, entities in loaded:
         problems.extend(check_references(entities, registry))
         iri = graph_iri(*([kind] if kind == "entities" else [kind, path.stem]), base=base)
-        graph = _new_graph(iri, base)
-        _provenance(
+        graph = new_graph(iri, base)
+        describe_graph(
             graph, f"foerdergraph {kind}: {path.name}", read_mapping(path).get("provenance")
         )
         if not problems:
@@ -151,7 +151,7 @@ def load_inputs(settings: Settings) -> Inputs:
     except InputError as exc:
         raise InputError(problems + exc.problems) from exc
     for doc in documents:
-        part, doc_problems = _document_part(doc, data, registry, ontology, base)
+        part, doc_problems = document_part(doc, data, registry, ontology, base)
         problems.extend(doc_problems)
         if part is not None:
             parts.append(part)
@@ -160,7 +160,7 @@ def load_inputs(settings: Settings) -> Inputs:
     return Inputs(ontology_graph, parts, sorted((data / "imports").glob("*.trig.gz")))
 
 
-def _document_part(
+def document_part(
     doc: SourceDocument, data: Path, registry: Registry, ontology: OntologyIndex, base: str
 ) -> tuple[GraphPart | None, list[InputProblem]]:
     facts_path = data / "facts" / f"{doc.id}.yaml"
@@ -168,7 +168,7 @@ def _document_part(
         facts_file = read_facts_file(facts_path, ontology) if facts_path.is_file() else None
         kind = "extracted" if facts_file and facts_file.is_draft else "document"
         iri = graph_iri(kind, doc.id, base=base)
-        graph = _new_graph(iri, base)
+        graph = new_graph(iri, base)
         for triple in document_triples(doc, base):
             graph.add(triple)
         if facts_file is not None:
