@@ -30,7 +30,7 @@ from foerdergraph import __version__
 from foerdergraph.config import Settings
 from foerdergraph.describe import GraphInfo, build_time, class_partitions, void_quads
 from foerdergraph.errors import BuildError, InputError
-from foerdergraph.export import FORMATS, dump_jobs, dump_path, finish_dump, write_sources
+from foerdergraph.export import FORMATS, SourceDumps, dump_jobs, dump_path, finish_dump
 from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.iri import graph_iri
 from foerdergraph.reason import materialise
@@ -117,18 +117,19 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     with _step("load", timings, progress):
         inputs, dataset, imported = _load(settings)
         shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
-    with _step("validate (SHACL) and reason (OWL 2 RL)", timings, progress):
-        report, derived = _validate_and_reason(dataset, shapes, settings)
-    graphs = CheckedInputs(inputs, dataset, imported, report).graphs()
-    inferred = graph_iri("inferred", base=settings.base_iri)
-    graphs.append(GraphInfo(str(inferred), "inferred", len(derived)))
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
+        sources = SourceDumps(staging / "dumps")
+        with _step("validate (SHACL) and reason (OWL 2 RL)", timings, progress):
+            report, derived = _validate_and_reason(dataset, shapes, settings, sources)
+        graphs = CheckedInputs(inputs, dataset, imported, report).graphs()
+        inferred = graph_iri("inferred", base=settings.base_iri)
+        graphs.append(GraphInfo(str(inferred), "inferred", len(derived)))
         with _step("store and dumps", timings, progress):
-            written = _write_sources(staging, (dataset, derived))
+            written = _write_sources(sources, (dataset, derived))
             del dataset, derived
             _give_back_memory()
             manifest = _write_release(staging, written, graphs, settings)
@@ -146,15 +147,23 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
 
 
 def _validate_and_reason(
-    dataset: ox.Store, shapes: Graph, settings: Settings
+    dataset: ox.Store, shapes: Graph, settings: Settings, sources: SourceDumps
 ) -> tuple[ValidationReport, ox.Store]:
     """SHACL and the reasoner side by side: both only read the dataset (the entailments go to
-    a store of their own), the validator runs in Oxigraph without Python's lock, and the
-    reasoner mostly in Python. A SHACL report comes first when both find problems: it names
-    files and quotes."""
+    a store of their own). The validator runs in Oxigraph without Python's lock and the
+    reasoner mostly in Python, so each has a core; once the data is valid, its part of the
+    dumps is written on the validator's core while the reasoner finishes. A SHACL report
+    comes first when both find problems: it names files and quotes."""
+
+    def validate_then_dump() -> ValidationReport:
+        report = validate_store(dataset, shapes=shapes)
+        if report.conforms:
+            sources.append(dataset)
+        return report
+
     inferred = ox.NamedNode(str(graph_iri("inferred", base=settings.base_iri)))
     with ThreadPoolExecutor(max_workers=1) as pool:
-        validation = pool.submit(validate_store, dataset, shapes=shapes)
+        validation = pool.submit(validate_then_dump)
         try:
             derived, contradiction = materialise(dataset, inferred, settings.base_iri), None
         except BuildError as exc:
@@ -185,14 +194,15 @@ class _Sources:
     quads: int
 
 
-def _write_sources(staging: Path, stores: tuple[ox.Store, ...]) -> _Sources:
-    dumps_dir = staging / "dumps"
-    counts = write_sources(stores, dumps_dir)
+def _write_sources(sources: SourceDumps, stores: tuple[ox.Store, ox.Store]) -> _Sources:
+    """Finish the source dumps with the reasoner's store, and take what the release needs
+    from the stores."""
+    sources.append(stores[1])
     classes: Counter[str] = Counter()
     for store in stores:  # a type is either stated or derived, never both: counts add up
         classes.update(dict(class_partitions(store)))
     ranked = sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))
-    return _Sources(dumps_dir, counts, ranked, sum(len(s) for s in stores))
+    return _Sources(sources.out_dir, sources.counts(), ranked, sum(len(s) for s in stores))
 
 
 def _write_release(

@@ -156,27 +156,31 @@ class DumpJob:
     triples: int
 
 
-def write_sources(stores: tuple[ox.Store, ...], out_dir: Path) -> dict[str, int]:
-    """Write the two source dumps (N-Quads of the dataset, N-Triples of the union) from the
-    stores, side by side (Oxigraph writes without holding Python's lock); after this the
-    stores are no longer needed. The stores must not share a triple (the reasoner's store
-    holds only new ones), so the union stays free of repeats. Returns the statement count of
-    each source."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+class SourceDumps:
+    """The two source dumps (N-Quads of the dataset, N-Triples of the union), written store by
+    store: the build appends the loaded data while the reasoner still runs, then the reasoner's
+    store. The stores must not share a triple (the reasoner's store holds only new ones), so
+    the union stays free of repeats."""
 
-    def write(fmt: DumpFormat) -> int:
-        path = dump_path(out_dir, fmt)
-        with path.open("wb") as output:
-            for store in stores:
+    def __init__(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        for fmt in _SOURCE.values():
+            dump_path(out_dir, fmt).write_bytes(b"")
+
+    def append(self, store: ox.Store) -> None:
+        """Both formats side by side (Oxigraph writes without holding Python's lock)."""
+
+        def write(fmt: DumpFormat) -> None:
+            with dump_path(self.out_dir, fmt).open("ab") as output:
                 serialise(store, fmt, {}, output)
-        return _count_lines(path)
 
-    with ThreadPoolExecutor(max_workers=len(_SOURCE)) as pool:
-        counts = {
-            f.name: n
-            for f, n in zip(_SOURCE.values(), pool.map(write, _SOURCE.values()), strict=True)
-        }
-    return counts
+        with ThreadPoolExecutor(max_workers=len(_SOURCE)) as pool:
+            list(pool.map(write, _SOURCE.values()))
+
+    def counts(self) -> dict[str, int]:
+        """The statement count of each source, by format name."""
+        return {f.name: _count_lines(dump_path(self.out_dir, f)) for f in _SOURCE.values()}
 
 
 def _count_lines(path: Path) -> int:
