@@ -76,20 +76,26 @@ SCHEMA_PREDICATES = (
 SCHEMA_CLASSES = (_TRANSITIVE, _SYMMETRIC, ox.NamedNode(_OWL + "AllDisjointClasses"))
 
 _TRIVIAL_OBJECTS = {
-    (_RDF + "type", _OWL + "Thing"),
-    (_RDF + "type", _RDFS + "Resource"),
-    (_RDF + "type", _OWL + "NamedIndividual"),
-    (_RDFS + "subClassOf", _OWL + "Thing"),
-    (_RDFS + "subClassOf", _RDFS + "Resource"),
-    (_RDFS + "domain", _OWL + "Thing"),
-    (_RDFS + "range", _OWL + "Thing"),
+    (ox.NamedNode(p), ox.NamedNode(o))
+    for p, o in (
+        (_RDF + "type", _OWL + "Thing"),
+        (_RDF + "type", _RDFS + "Resource"),
+        (_RDF + "type", _OWL + "NamedIndividual"),
+        (_RDFS + "subClassOf", _OWL + "Thing"),
+        (_RDFS + "subClassOf", _RDFS + "Resource"),
+        (_RDFS + "domain", _OWL + "Thing"),
+        (_RDFS + "range", _OWL + "Thing"),
+    )
 }
 _REFLEXIVE = {
-    _OWL + "sameAs",
-    _RDFS + "subClassOf",
-    _RDFS + "subPropertyOf",
-    _OWL + "equivalentClass",
-    _OWL + "equivalentProperty",
+    ox.NamedNode(iri)
+    for iri in (
+        _OWL + "sameAs",
+        _RDFS + "subClassOf",
+        _RDFS + "subPropertyOf",
+        _OWL + "equivalentClass",
+        _OWL + "equivalentProperty",
+    )
 }
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -128,11 +134,14 @@ def keep(triple: ox.Triple | ox.Quad, namespaces: tuple[str, ...]) -> bool:
 def _keep(s: Term, p: ox.NamedNode, o: Term, namespaces: tuple[str, ...]) -> bool:
     if not isinstance(s, ox.NamedNode) or not s.value.startswith(namespaces):
         return False
-    if p.value in _REFLEXIVE and s == o:
+    return _keep_statement(s, p, o)
+
+
+def _keep_statement(s: Term, p: ox.NamedNode, o: Term) -> bool:
+    """`keep` without the subject's namespace (which the reasoner caches per subject)."""
+    if (p in _REFLEXIVE and s == o) or (p, o) in _TRIVIAL_OBJECTS:
         return False
-    if isinstance(o, ox.NamedNode) and (p.value, o.value) in _TRIVIAL_OBJECTS:
-        return False
-    return not (p.value == _RDF + "type" and isinstance(o, ox.Literal))
+    return not (p == TYPE and isinstance(o, ox.Literal))
 
 
 # --- the schema ---------------------------------------------------------------------------
@@ -212,6 +221,7 @@ class CompiledSchema:
     ranges: dict[Term, set[Term]]
     superclasses: dict[Term, set[Term]]
     _expansions: dict[tuple[ox.NamedNode, bool], Expansion] = field(default_factory=dict)
+    _superclasses_of: dict[Term, tuple[Term, ...]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, schema: ox.Store) -> CompiledSchema:
@@ -286,8 +296,10 @@ class CompiledSchema:
             else tuple(self.classes_with_superclasses(object_classes)),
         )
 
-    def superclasses_of(self, c: Term) -> set[Term]:
-        return self.classes_with_superclasses([c]) - {c}
+    def superclasses_of(self, c: Term) -> tuple[Term, ...]:
+        if c not in self._superclasses_of:
+            self._superclasses_of[c] = tuple(self.classes_with_superclasses([c]) - {c})
+        return self._superclasses_of[c]
 
 
 # --- the data -----------------------------------------------------------------------------
@@ -312,32 +324,40 @@ class _Writer:
     ) -> None:
         self.dataset, self.kept, self.scratch, self.namespaces = dataset, kept, scratch, namespaces
         self.derived = ox.Store()
-        self.pending: set[Statement] = set()
+        self.pending: dict[Statement, ox.NamedNode] = {}
         self.known: set[Statement] = set()
+        self._ours: dict[Term, bool] = {}
 
     def add(self, s: Term, p: ox.NamedNode, o: Term) -> bool:
         """Whether (s, p, o) was new (and is now added)."""
         statement = (s, p, o)
         if isinstance(s, ox.Literal) or statement in self.pending or statement in self.known:
             return False
+        graph = self.kept if self._is_ours(s) and _keep_statement(s, p, o) else self.scratch
         if (
-            ox.Quad(s, p, o, self.kept) in self.derived  # type: ignore[arg-type]
-            or ox.Quad(s, p, o, self.scratch) in self.derived  # type: ignore[arg-type]
+            ox.Quad(s, p, o, graph) in self.derived  # type: ignore[arg-type]
             or next(self.dataset.quads_for_pattern(s, p, o, None), None) is not None  # type: ignore[arg-type]
         ):
             if len(self.known) >= KNOWN_CACHE:
                 self.known.clear()
             self.known.add(statement)
             return False
-        self.pending.add(statement)
+        self.pending[statement] = graph
         if len(self.pending) >= BATCH:
             self.flush()
         return True
 
+    def _is_ours(self, s: Term) -> bool:
+        if s not in self._ours:
+            if len(self._ours) >= KNOWN_CACHE:
+                self._ours.clear()
+            self._ours[s] = isinstance(s, ox.NamedNode) and s.value.startswith(self.namespaces)
+        return self._ours[s]
+
     def flush(self) -> None:
         self.derived.bulk_extend(
-            ox.Quad(s, p, o, self.kept if _keep(s, p, o, self.namespaces) else self.scratch)  # type: ignore[arg-type]
-            for s, p, o in self.pending
+            ox.Quad(s, p, o, graph)  # type: ignore[arg-type]
+            for (s, p, o), graph in self.pending.items()
         )
         self.pending.clear()
 
@@ -347,18 +367,17 @@ class _Closure:
 
     Round 0 expands every stated triple and joins the stated triples of join properties; then
     the joins run semi-naively: each triple of a join property that is new in one round is
-    joined, in the next, with everything known by then. Two memos keep this linear: the classes
-    already given to the current subject (stated triples come grouped by subject), and the
-    answers to join lookups, valid for one round (a triple added meanwhile is in the next
-    round's delta, so no pair of premises is missed)."""
+    joined, in the next, with everything known by then. Two bounded memos keep this linear: the
+    classes already given to a resource (a partner in thousands of projects is an Agent
+    thousands of times over), and the answers to join lookups, valid for one round (a triple
+    added meanwhile is in the next round's delta, so no pair of premises is missed)."""
 
     def __init__(self, schema: CompiledSchema, writer: _Writer) -> None:
         self.schema, self.writer = schema, writer
         self.stores = (writer.dataset, writer.derived)
         self.joins = schema.join_predicates()
         self.delta: list[Statement] = []
-        self._subject: Term | None = None
-        self._subject_classes: set[Term] = set()
+        self._classes_given: dict[Term, set[Term]] = {}
         self._lookups: dict[tuple[Term, ox.NamedNode, bool], list[Term]] = {}
 
     def run(self, schema: ox.Store) -> None:
@@ -395,17 +414,24 @@ class _Closure:
                 self._add(o, q, s)
             else:
                 self._add(s, q, o)
-        if s != self._subject:
-            self._subject, self._subject_classes = s, set()
         classes = expansion.subject_classes
         if p == TYPE:
             classes = (*classes, *self.schema.superclasses_of(o))
+        self._give_classes(s, classes)
+        self._give_classes(o, expansion.object_classes)
+
+    def _give_classes(self, resource: Term, classes: tuple[Term, ...]) -> None:
+        if not classes:
+            return
+        given = self._classes_given.get(resource)
+        if given is None:
+            if len(self._classes_given) >= KNOWN_CACHE:
+                self._classes_given.clear()
+            given = self._classes_given[resource] = set()
         for c in classes:
-            if c not in self._subject_classes:
-                self._subject_classes.add(c)
-                self._add(s, TYPE, c)
-        for c in expansion.object_classes:
-            self._add(o, TYPE, c)
+            if c not in given:
+                given.add(c)
+                self._add(resource, TYPE, c)
 
     def _derived(self, s: Term, p: ox.NamedNode, o: Term) -> None:
         if self._add(s, p, o):
