@@ -1,8 +1,8 @@
 """The store: the built graph in pyoxigraph, the engine every query runs on.
 
-rdflib stays the modelling, validation and reasoning API; queries and dumps run on Oxigraph,
-which loads and answers an order of magnitude faster (see ../shared/NOTES.md). Terms cross over
-here and only here.
+rdflib reads the curated files and stays the reference (pyshacl, owlrl in the tests); loading,
+validation, reasoning, queries and dumps run on Oxigraph, which loads and answers an order of
+magnitude faster (see ../shared/NOTES.md). Terms cross between the two here.
 """
 
 from __future__ import annotations
