@@ -269,7 +269,7 @@ def report(results: list[dict[str, object]], info: dict[str, str]) -> str:
         lines += [
             f"### {r['triples']:,} triples",
             "",
-            f"Build (synth data → store, dumps): **{r['build_s']:.1f} s**, peak RSS "
+            f"Build (synth data → store, dumps): **{r['build_s']:.1f} s**, peak RSS (process tree) "
             f"**{r['build_peak_mb']:.0f} MB**. Serve start to first answer: "
             + ", ".join(f"{k} {v:.2f} s" for k, v in r["serve_start_s"].items())
             + ".",
