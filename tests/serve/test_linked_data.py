@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+
+from foerdergraph.serve import app as app_module
+from foerdergraph.serve import linked_data
 
 BASE = "https://w3id.org/foerdergraph/"
 MINISTRY = "id/organisation/wirtschaftsministerium-nrw"
@@ -84,6 +88,29 @@ def test_incoming_links_on_the_page(client: TestClient) -> None:
 def test_node_evidence_on_a_grant(client: TestClient) -> None:
     html = client.get("/id/grant/g1", headers={"Accept": "text/html"}).text
     assert "Evidence for this fact" in html and "Die Zuwendung beträgt 0 Euro" in html
+
+
+def test_describe_budget_refuses_larger_descriptions(build_dir: Path) -> None:
+    store = ox.Store.read_only(str(build_dir / "current" / "store"))
+    full = linked_data.describe(store, BASE + MINISTRY)
+    assert linked_data.describe(store, BASE + MINISTRY, max_quads=len(full) + 10) == full
+    with pytest.raises(linked_data.DescriptionTooLarge):
+        linked_data.describe(store, BASE + MINISTRY, max_quads=2)
+
+
+def test_descriptions_over_the_inline_budget_are_served_whole(
+    client: TestClient, build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event loop gives up on a description after INLINE_QUADS quads; the thread pool then
+    serves all of it."""
+    store = ox.Store.read_only(str(build_dir / "current" / "store"))
+    expected = set(linked_data.describe(store, BASE + MINISTRY))
+    assert len(expected) > 3
+    monkeypatch.setattr(app_module, "INLINE_QUADS", 3)
+    response = client.get("/" + MINISTRY, headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200
+    served = {q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)}
+    assert served == expected
 
 
 def test_unknown_iri_404_by_accept(client: TestClient) -> None:

@@ -3,8 +3,9 @@
 Route handlers stay thin: protocol parsing lives in `sparql.py`, query work in a
 `QueryService` (`querying.py`: killable worker processes over the local store, or `remote.py`:
 a remote SPARQL server) or, for the bounded lookups behind pages, in a thread with the web
-process's own read-only store handle (or the remote store). No handler ever calls the store on
-the event loop. Each request takes the release `build/current` names at that moment
+process's own read-only store handle (or the remote store). The only store calls on the event
+loop are the first attempt at a linked-data description of the local store, capped at
+`INLINE_QUADS` quads. Each request takes the release `build/current` names at that moment
 (`ReleaseWatcher`), so a new build is served without a restart.
 """
 
@@ -47,6 +48,9 @@ T = TypeVar("T")
 STATIC_DIR = Path(__file__).parent / "static"
 HTML = "text/html"
 EXTENSIONS = {f".{name}": name for name in results.GRAPH_FORMATS} | {".html": "html"}
+INLINE_QUADS = 128
+"""Quads a linked-data lookup may read on the event loop (about a millisecond on an on-disk
+store); larger descriptions are made in the thread pool (docs/serving.md)."""
 
 
 def _rdf_offers() -> list[str]:
@@ -93,6 +97,7 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for the build `settings.current_build` names (and the ones after it)."""
     first, opener, queries = _backend(settings)
+    data_prefixes = results.data_prefixes(settings.base_iri)
     canned = CannedQueries.load(settings.queries_dir)
     pages = Pages(settings.base_iri, settings.public_url, first.build_id)
 
@@ -146,6 +151,18 @@ def create_app(settings: Settings) -> FastAPI:
         """Run a bounded store lookup in a thread, off the event loop."""
         return await run_in_threadpool(func, *args)
 
+    async def small_lookup(store: Any, func: Callable[[int | None], T]) -> T:
+        """`func(INLINE_QUADS)` on the event loop when the store is the local one, else (or
+        when it raises DescriptionTooLarge) `func(None)` in a thread. Handing work to a thread
+        and back costs about 0.2 ms, more than describing a typical resource; the quad budget
+        caps what the loop can be held up for, and a remote store is never called here."""
+        if isinstance(store, ox.Store):
+            try:
+                return func(INLINE_QUADS)
+            except linked_data.DescriptionTooLarge:
+                pass
+        return await lookup(func, None)
+
     def html_or_text(
         request: Request, status: int, title: str, message: str, iri: str | None = None
     ) -> Response:
@@ -193,7 +210,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def ui_page(request: Request) -> Response:
         selected = request.query_params.get("example", "")
         example = canned.get(selected)
-        prefixes = results.data_prefixes(settings.base_iri)
+        prefixes = data_prefixes
         prologue = "".join(
             f"PREFIX {p}: <{ns}>\n"
             for p, ns in prefixes.items()
@@ -378,7 +395,7 @@ def create_app(settings: Settings) -> FastAPI:
             return _vary(response)
         fmt, native = results.GRAPH_FORMATS[name]
         data = await lookup(triples)
-        body = results.graph_bytes(data, native, results.data_prefixes(settings.base_iri))
+        body = results.graph_bytes(data, native, data_prefixes)
         return _vary(Response(body, media_type=fmt.media_type, headers=headers))
 
     @app.get("/void", include_in_schema=False)
@@ -453,6 +470,27 @@ def create_app(settings: Settings) -> FastAPI:
         highlight = "ev-" + request.query_params.get("highlight", "")
         return pages.render(request, "document.html", doc=doc, highlight=highlight, lang="de")
 
+    async def rdf_resource(
+        request: Request, store: Any, candidates: list[str], stem: str, name: str
+    ) -> Response:
+        """The RDF description of the first candidate IRI the store knows, found, described
+        and serialised in one trip to the thread pool: the common linked-data request, where
+        a second hand-off would cost more than the lookup itself."""
+        fmt, native = results.GRAPH_FORMATS[name]
+
+        def serialised(max_quads: int | None) -> bytes | None:
+            iri = linked_data.first_existing(store, candidates)
+            if iri is None:
+                return None
+            triples = linked_data.describe(store, iri, max_quads)
+            return results.graph_bytes(triples, native, data_prefixes)
+
+        body = await small_lookup(store, serialised)
+        if body is None:
+            return not_found(request, candidates[0])
+        headers = {"Content-Location": f"{pages.root(request)}{stem}.{name}"}
+        return _vary(Response(body, media_type=fmt.media_type, headers=headers))
+
     @app.get("/{path:path}", include_in_schema=False)
     async def resource(path: str, request: Request) -> Response:
         """Dereference an IRI the build minted: 200 with Content-Location (docs/serving.md)."""
@@ -463,14 +501,13 @@ def create_app(settings: Settings) -> FastAPI:
             if path.endswith(extension):
                 stem, ext = path[: -len(extension)], extension
                 break
-        iri_map = pages.iri_map(request)
-        iri = None
-        for candidate in iri_map.candidates(stem):
-            if await lookup(linked_data.exists, store, candidate):
-                iri = candidate
-                break
+        candidates = pages.iri_map(request).candidates(stem)
+        name = pick_format(request, ext, allow_html=True)
+        if name in results.GRAPH_FORMATS:
+            return await rdf_resource(request, store, candidates, stem, name)
+        iri = await lookup(linked_data.first_existing, store, candidates)
         if iri is None:
-            return not_found(request, iri_map.candidates(stem)[0])
+            return not_found(request, candidates[0])
 
         async def html() -> Response:
             view = await lookup(linked_data.view, store, iri)

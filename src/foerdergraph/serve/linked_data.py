@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 
 import pyoxigraph as ox
 
@@ -119,9 +119,35 @@ def exists(store: ox.Store, iri: str) -> bool:
     )
 
 
-def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
+def first_existing(store: ox.Store, candidates: list[str]) -> str | None:
+    """The first of the candidate IRIs a request path may name that the store knows."""
+    return next((iri for iri in candidates if exists(store, iri)), None)
+
+
+class DescriptionTooLarge(Exception):
+    """`describe` met more quads than its budget allowed (the caller retries off the loop)."""
+
+
+def describe(store: ox.Store, iri: str, max_quads: int | None = None) -> list[ox.Triple]:
     """The RDF description of `iri`: its own statements across all graphs (deduplicated), the
-    statements of blank nodes it points to, and the reified statements about it."""
+    statements of blank nodes it points to, and the reified statements about it.
+
+    With `max_quads`, reading more quads than that raises DescriptionTooLarge: a caller can
+    then describe the common small resource on the spot and hand only the rare large one to a
+    thread, knowing how much work the first attempt can cost at most."""
+    left = max_quads
+
+    def quads(*pattern: object) -> list[ox.Quad]:
+        nonlocal left
+        found = store.quads_for_pattern(*pattern)  # type: ignore[arg-type]
+        if left is None:
+            return list(found)
+        taken = list(islice(found, left + 1))
+        left -= len(taken)
+        if left < 0:
+            raise DescriptionTooLarge(iri)
+        return taken
+
     subject = ox.NamedNode(iri)
     seen: set[ox.Triple] = set()
     out: list[ox.Triple] = []
@@ -132,19 +158,19 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
         if node in visited:
             continue
         visited.add(node)
-        for quad in store.quads_for_pattern(node, None, None, None):
+        for quad in quads(node, None, None, None):
             triple = quad.triple
             if triple not in seen:
                 seen.add(triple)
                 out.append(triple)
             if isinstance(quad.object, ox.BlankNode):
                 pending.append(quad.object)
-    for quad in store.quads_for_pattern(None, RDF_SUBJECT, subject, None):
+    for quad in quads(None, RDF_SUBJECT, subject, None):
         pending_statement = quad.subject
         if pending_statement in visited:
             continue
         visited.add(pending_statement)
-        for inner in store.quads_for_pattern(pending_statement, None, None, None):
+        for inner in quads(pending_statement, None, None, None):
             if inner.triple not in seen:
                 seen.add(inner.triple)
                 out.append(inner.triple)
