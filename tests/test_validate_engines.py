@@ -20,7 +20,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from foerdergraph.shacl_sparql import SUPPORTED, UnsupportedShapes, compile_shapes
-from foerdergraph.validate import ValidationReport, Violation, load_shapes, validate
+from foerdergraph.validate import (
+    ValidationReport,
+    Violation,
+    load_shapes,
+    validate,
+    validation_store,
+)
 from test_shapes import CASES, FIXTURES, SHAPES_FILE, load_dataset
 
 
@@ -120,3 +126,31 @@ def test_unsupported_component_fails_loudly(
     changed.add((URIRef("https://w3id.org/foerdergraph/shapes#Grant-amount"), parameter, value))
     with pytest.raises(UnsupportedShapes, match=parameter.split("#")[-1]):
         compile_shapes(changed, ox.Store())
+
+
+def _screens_and_findings(
+    shapes: Graph, ontology: Graph, *changes: Path
+) -> list[tuple[bool, bool]]:
+    """(screen says "may find something", query found candidate rows) per screened check."""
+    store = validation_store(load_dataset(*changes), ontology)
+    found = []
+    for check in compile_shapes(shapes, store):
+        if check.screen is not None:
+            screen = bool(store.query(check.screen, use_default_graph_as_union=True))
+            rows = list(store.query(check.query, use_default_graph_as_union=True))  # type: ignore[arg-type]
+            found.append((screen, bool(rows)))
+    return found
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_a_screen_never_hides_a_finding(path: Path, shapes: Graph, ontology: Graph) -> None:
+    """A check is skipped when its screen is false: on every failing case, each check that finds
+    something has a true screen (the engines' equality above proves the same end to end)."""
+    found = _screens_and_findings(shapes, ontology, path)
+    assert all(screen for screen, rows in found if rows)
+
+
+def test_screens_skip_the_checks_on_valid_data(shapes: Graph, ontology: Graph) -> None:
+    """On the valid fixture most screens are false, so the targeted queries are not run."""
+    found = _screens_and_findings(shapes, ontology)
+    assert sum(not screen for screen, _rows in found) > len(found) / 2
