@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from foerdergraph.serve import safety, workers
+
 BASE = "https://w3id.org/foerdergraph/"
 GRANT_QUERY = (
     "PREFIX fg: <https://w3id.org/foerdergraph/ontology#> "
@@ -218,6 +220,39 @@ def test_service_is_refused(client: TestClient, query: str) -> None:
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert "SERVICE is not allowed" in response.text
+
+
+def test_refusals_hold_on_every_repeat(client: TestClient) -> None:
+    """Checks are remembered per text, refusals never: the same bad query is refused again."""
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(3):
+        assert client.get("/sparql", params={"query": query}).status_code == 400
+
+
+def test_a_query_text_is_parsed_once_per_graph_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A canned query is parsed by rdflib once per worker, not on every request; the verdict
+    depends on the store's graphs too, and long texts are not kept."""
+    parsed: list[str] = []
+
+    def counting(text: str, graphs: frozenset[str]) -> safety.CheckedQuery:
+        parsed.append(text)
+        return real_check(text, graphs)
+
+    real_check = safety.check_query
+    monkeypatch.setattr(safety, "check_query", counting)
+    workers._check_cached.cache_clear()
+    query = f"SELECT * FROM <{BASE}graph/a> WHERE {{ ?s ?p ?o }}"
+    with_a = frozenset({BASE + "graph/a"})
+    for _ in range(3):
+        assert isinstance(workers.prepare(workers.QueryRequest(query), with_a), workers.Prepared)
+    assert parsed == [query]
+    refused = workers.prepare(workers.QueryRequest(query), frozenset({BASE + "graph/b"}))
+    assert isinstance(refused, workers.QueryResponse) and refused.status == 400
+    long_query = LABELS + " " * workers.CHECKED_CACHE_TEXT
+    for _ in range(2):
+        workers.prepare(workers.QueryRequest(long_query), with_a)
+    assert parsed == [query, query, long_query, long_query]
+    workers._check_cached.cache_clear()
 
 
 def test_the_word_service_in_a_literal_or_comment_is_fine(client: TestClient) -> None:

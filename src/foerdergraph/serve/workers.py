@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import os
@@ -108,10 +109,10 @@ def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryRe
     an error response when the query is refused or no format fits."""
     # Imported on first use: rdflib's SPARQL parser costs a quarter of a second, which the
     # web process of a local `serve` never needs (its workers check the queries).
-    from foerdergraph.serve.safety import QueryRefused, check_graphs, check_query
+    from foerdergraph.serve.safety import QueryRefused, check_graphs
 
     try:
-        checked = check_query(request.query, graphs)
+        checked = _check(request.query, graphs)
         check_graphs(
             [*request.default_graph_uris, *request.named_graph_uris],
             graphs,
@@ -131,6 +132,32 @@ def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryRe
             + ", ".join(results.offers(table)),
         )
     return Prepared(checked, *chosen)
+
+
+CHECKED_CACHE_TEXT = 20_000
+"""Longest query text whose check result is remembered (canned queries are 1–2 KB)."""
+
+
+def _check(text: str, graphs: frozenset[str]) -> CheckedQuery:
+    """`check_query`, remembered for the last 64 short texts per process.
+
+    rdflib's parser takes 30–100 ms for one of our canned queries, several times what
+    Oxigraph needs to answer the cheaper ones, and a canned query's text never changes. The
+    check is a pure function of the text and the store's graphs, so a remembered result is the
+    same verdict; refusals are not remembered (they raise), and long texts are checked anew so
+    the cache stays small."""
+    if len(text) > CHECKED_CACHE_TEXT:
+        return _check_query(text, graphs)
+    return _check_cached(text, graphs)
+
+
+def _check_query(text: str, graphs: frozenset[str]) -> CheckedQuery:
+    from foerdergraph.serve.safety import check_query
+
+    return check_query(text, graphs)
+
+
+_check_cached = functools.lru_cache(maxsize=64)(_check_query)
 
 
 def execute(
