@@ -98,3 +98,15 @@ def test_the_store_is_written_in_slices_and_keeps_blank_nodes_together(
     members = list(written.quads_for_pattern(None, _n("member"), None, None))
     assert len({q.subject for q in members}) == 1
     assert isinstance(members[0].subject, ox.BlankNode)
+
+
+def test_the_store_loads_in_two_parts_as_the_build_does(dataset: ox.Store, tmp_path: Path) -> None:
+    """The data's part while the reasoner runs, the rest (and the blank nodes) after."""
+    nquads = tmp_path / "data.nq"
+    dataset.dump(nquads, format=ox.RdfFormat.N_QUADS)
+    middle = nquads.read_bytes().index(b"\n", len(nquads.read_bytes()) // 2) + 1
+    store_module.load_slices(tmp_path / "store", nquads, 0, middle)
+    store_module.write_store(tmp_path / "store", nquads, middle)
+    written = ox.Store.read_only(str(tmp_path / "store"))
+    assert {q for q in dataset if not isinstance(q.subject, ox.BlankNode)} <= set(written)
+    assert len(written) == len(dataset)

@@ -18,7 +18,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from foerdergraph.export import FORMATS, SourceDumps, dump_jobs, dump_path, fini
 from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.iri import graph_iri
 from foerdergraph.reason import materialise
-from foerdergraph.store import store_path, write_store
+from foerdergraph.store import load_slices, store_path, write_store
 from foerdergraph.validate import ValidationReport, load_shapes, validate, validate_store
 from foerdergraph.vocab import PREFIXES
 
@@ -121,18 +121,20 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    spawn = multiprocessing.get_context("spawn")  # fresh interpreters, not copies of this one
     try:
-        sources = SourceDumps(staging / "dumps")
-        with _step("validate (SHACL) and reason (OWL 2 RL)", timings, progress):
-            report, derived = _validate_and_reason(dataset, shapes, settings, sources)
-        graphs = CheckedInputs(inputs, dataset, imported, report).graphs()
-        inferred = graph_iri("inferred", base=settings.base_iri)
-        graphs.append(GraphInfo(str(inferred), "inferred", len(derived)))
-        with _step("store and dumps", timings, progress):
-            written = _write_sources(sources, (dataset, derived))
-            del dataset, derived
-            _give_back_memory()
-            manifest = _write_release(staging, written, graphs, settings)
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=spawn) as workers:
+            release = _Release(staging, SourceDumps(staging / "dumps"), workers)
+            with _step("validate (SHACL) and reason (OWL 2 RL)", timings, progress):
+                report, derived = _validate_and_reason(dataset, shapes, settings, release)
+            graphs = CheckedInputs(inputs, dataset, imported, report).graphs()
+            inferred = graph_iri("inferred", base=settings.base_iri)
+            graphs.append(GraphInfo(str(inferred), "inferred", len(derived)))
+            with _step("store and dumps", timings, progress):
+                written = _write_sources(release.sources, (dataset, derived))
+                del dataset, derived
+                _give_back_memory()
+                manifest = _write_release(release, written, graphs, settings)
         final = _publish(staging, releases, settings, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -146,20 +148,42 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     return BuildResult(final, manifest, timings, warnings)
 
 
+@dataclass
+class _Release:
+    """The release being staged: its folder, its source dumps, the worker processes that
+    finish it, and how much of the N-Quads source is in the on-disk store already."""
+
+    staging: Path
+    sources: SourceDumps
+    workers: ProcessPoolExecutor
+    loaded: int = 0
+
+    @property
+    def nquads(self) -> Path:
+        return dump_path(self.sources.out_dir, FORMATS["nquads"])
+
+    def dump_data(self, dataset: ox.Store) -> Future[None]:
+        """Append the loaded data to the source dumps and start loading that part into the
+        on-disk store in a worker."""
+        self.sources.append(dataset)
+        self.loaded = self.nquads.stat().st_size
+        return self.workers.submit(
+            load_slices, store_path(self.staging), self.nquads, 0, self.loaded
+        )
+
+
 def _validate_and_reason(
-    dataset: ox.Store, shapes: Graph, settings: Settings, sources: SourceDumps
+    dataset: ox.Store, shapes: Graph, settings: Settings, release: _Release
 ) -> tuple[ValidationReport, ox.Store]:
     """SHACL and the reasoner side by side: both only read the dataset (the entailments go to
     a store of their own). The validator runs in Oxigraph without Python's lock and the
     reasoner mostly in Python, so each has a core; once the data is valid, its part of the
-    dumps is written on the validator's core while the reasoner finishes. A SHACL report
-    comes first when both find problems: it names files and quotes."""
+    dumps and of the on-disk store are written on the validator's core while the reasoner
+    finishes. A SHACL report comes first when both find problems: it names files and quotes."""
 
-    def validate_then_dump() -> ValidationReport:
+    def validate_then_dump() -> tuple[ValidationReport, Future[None] | None]:
         report = validate_store(dataset, shapes=shapes)
-        if report.conforms:
-            sources.append(dataset)
-        return report
+        return report, release.dump_data(dataset) if report.conforms else None
 
     inferred = ox.NamedNode(str(graph_iri("inferred", base=settings.base_iri)))
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -168,7 +192,9 @@ def _validate_and_reason(
             derived, contradiction = materialise(dataset, inferred, settings.base_iri), None
         except BuildError as exc:
             derived, contradiction = ox.Store(), exc
-        report = validation.result()
+        report, loading = validation.result()
+    if loading is not None:
+        loading.result()  # the store takes one writer at a time
     if not report.conforms:
         raise BuildError(f"SHACL validation failed:\n{report.text()}")
     if contradiction is not None:
@@ -206,19 +232,19 @@ def _write_sources(sources: SourceDumps, stores: tuple[ox.Store, ox.Store]) -> _
 
 
 def _write_release(
-    staging: Path, sources: _Sources, graphs: list[GraphInfo], settings: Settings
+    release: _Release, sources: _Sources, graphs: list[GraphInfo], settings: Settings
 ) -> dict[str, object]:
-    """The on-disk store and every dump, side by side in worker processes (each streams from
-    the source dumps, so each needs little memory); then VoID and the manifest."""
-    base = settings.base_iri
+    """The rest of the on-disk store and every dump, side by side in the worker processes
+    (each streams from the source dumps, so each needs little memory); then VoID and the
+    manifest."""
+    base, staging = settings.base_iri, release.staging
     jobs = dump_jobs(sources.dumps_dir, prefixes(base), sources.counts)
-    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, not a copy of this one
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=spawn) as pool:
-        nquads = dump_path(sources.dumps_dir, FORMATS["nquads"])
-        store_written = pool.submit(write_store, store_path(staging), nquads)
-        finished = {job.format: pool.submit(finish_dump, job) for job in jobs}
-        dumps = [dump for name in FORMATS for dump in finished[name].result()]
-        store_written.result()
+    store_written = release.workers.submit(
+        write_store, store_path(staging), release.nquads, release.loaded
+    )
+    finished = {job.format: release.workers.submit(finish_dump, job) for job in jobs}
+    dumps = [dump for name in FORMATS for dump in finished[name].result()]
+    store_written.result()
     void_graph = ox.NamedNode(str(graph_iri("void", base=base)))
     void = void_quads(
         base, graphs, dumps, sources.classes, sources.quads, build_time(settings.home)
