@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
@@ -37,8 +38,11 @@ from foerdergraph.ingest.beneficiaries import (
     Veto,
     clean_label,
 )
+from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu_lists import Operation, ParsedList, parse_list
 from foerdergraph.iri import graph_iri, mint, slugify
+from foerdergraph.store import fill_store, to_oxigraph
+from foerdergraph.validate import ValidationReport, load_shapes, validate_store
 from foerdergraph.vocab import FG, ROLE, SCHEMA
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -592,6 +596,31 @@ class StrictError(Exception):
         super().__init__(f"{len(result.rejected)} bad row(s); nothing written (--strict)")
 
 
+class InvalidImportError(Exception):
+    """The import graph fails the SHACL shapes: nothing was written."""
+
+    def __init__(self, path: Path, report: ValidationReport) -> None:
+        self.report = report
+        super().__init__(
+            f"{path}: the imported graph does not conform to the shapes; nothing written\n"
+            + report.text()
+        )
+
+
+def validate_import(
+    graph: URIRef, triples: Iterable[Triple], settings: Settings
+) -> ValidationReport:
+    """Validate what this import changes: its own graph, with the curated graphs (ontology,
+    registry, reference data, documents) it links to as context, not the whole project (other
+    imports are left out; the build validates everything together)."""
+    store = ox.Store()
+    fill_store(store, [(p.iri, p.graph) for p in load_inputs(settings).parts])
+    name = ox.NamedNode(str(graph))
+    store.bulk_extend(ox.Quad(*map(to_oxigraph, triple), name) for triple in triples)  # type: ignore[misc]
+    shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+    return validate_store(store, shapes=shapes)
+
+
 def default_name(path: Path, description: dict[str, object], format_name: str) -> str:
     """The import's name: the folder name when a description sits beside the file, else the
     detected format's name."""
@@ -612,6 +641,9 @@ def run_import(
     result.triples = len(triples)
     if strict and result.rejected:
         raise StrictError(result)
+    report = validate_import(b_graph(name, settings), triples, settings)
+    if not report.conforms:
+        raise InvalidImportError(path, report)
     out = settings.data_dir / "imports"
     result.trig_path = out / f"{name}.trig.gz"
     result.report_path = out / f"{name}.report.json"
@@ -625,4 +657,4 @@ def b_graph(name: str, settings: Settings) -> URIRef:
     return graph_iri("import", name, base=settings.base_iri)
 
 
-__all__ = ["ImportResult", "StrictError", "date", "run_import"]
+__all__ = ["ImportResult", "InvalidImportError", "StrictError", "date", "run_import"]

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from foerdergraph.config import load_settings
-from foerdergraph.ingest.eu_import import StrictError, run_import
+from foerdergraph.ingest.eu_import import InvalidImportError, StrictError, run_import
 from foerdergraph.ingest.eu_lists import FormatError
 
 EXIT_OK, EXIT_INVALID, EXIT_MISSING = 0, 1, 3
@@ -36,7 +36,7 @@ def handle(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         result = run_import(args.path, load_settings(), args.source_name, args.strict)
-    except FormatError as exc:
+    except (FormatError, InvalidImportError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except StrictError as exc:
