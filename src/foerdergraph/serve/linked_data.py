@@ -124,6 +124,20 @@ def first_existing(store: ox.Store, candidates: list[str]) -> str | None:
     return next((iri for iri in candidates if exists(store, iri)), None)
 
 
+def describe_first(
+    store: ox.Store, candidates: list[str], max_quads: int | None = None
+) -> list[ox.Triple] | None:
+    """The description of the first candidate IRI the store knows (None when it knows none).
+
+    Describing first and asking `exists` only when the description is empty spares the
+    common request a lookup: an IRI with statements of its own plainly exists."""
+    for iri in candidates:
+        triples = describe(store, iri, max_quads)
+        if triples or exists(store, iri):
+            return triples
+    return None
+
+
 class DescriptionTooLarge(Exception):
     """`describe` met more quads than its budget allowed (the caller retries off the loop)."""
 
