@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from foerdergraph.cli import main
 from foerdergraph.config import Settings
@@ -254,3 +254,23 @@ def test_an_import_that_fails_the_shapes_writes_nothing(
     with pytest.raises(InvalidImportError, match=r"(?s)list\.json: .*nothing written.*fg:amount"):
         run_import(FIXTURES / "erdf07" / "list.json", settings)
     assert not (settings.data_dir / "imports").exists()
+
+
+def test_one_place_spelled_two_ways_gets_one_german_label(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The ESF list writes a seat "Ex Eindhoven" and "EX Eindhoven": one place, whose first
+    spelling is its prefLabel (the shapes allow one per language) and the other an altLabel."""
+    folder = tmp_path / "esf-spellings"
+    folder.mkdir()
+    rows = (FIXTURES / "esf07" / "list.csv").read_text(encoding="utf-8").splitlines()
+    rows += [
+        "2009,AARTS Josje Marte,Ex Eindhoven,Bildungsschecks /Beratungsstellen,1.000 €",
+        "2010,Marte Meo International,EX Eindhoven,Bildungsschecks /Beratungsstellen,2.625 €",
+    ]
+    (folder / "list.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_import(folder / "list.csv", settings)
+    ds = load(result.trig_path)  # type: ignore[arg-type]
+    place = URIRef(BASE + "id/place/import/ex-eindhoven")
+    assert list(ds.objects(place, SKOS.prefLabel)) == [Literal("Ex Eindhoven", lang="de")]
+    assert list(ds.objects(place, SKOS.altLabel)) == [Literal("EX Eindhoven", lang="de")]

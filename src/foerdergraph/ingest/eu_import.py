@@ -184,6 +184,9 @@ class _Builder:
         self.dataset = mint("dataset", name, base=self.base)
         self.shared_labels = labels_in_other_imports(settings.data_dir / "imports", name)
         self.project_labels: dict[URIRef, str] = {}
+        self.place_labels: dict[URIRef, str] = {}
+        """The first spelling of each seat ("Ex Eindhoven", later "EX Eindhoven"): one place,
+        one German prefLabel; the other spellings become altLabels."""
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples.add((s, p, o))
@@ -533,7 +536,8 @@ def _place(b: _Builder, op: Operation, by_ags: dict[str, RegistryEntry]) -> URIR
                 return mint("place", entry.key, base=b.base)
         iri = mint("place", "import", seat, base=b.base)
         b.add(iri, RDF.type, FG.Place)
-        b.add(iri, SKOS.prefLabel, Literal(seat, lang="de"))
+        first = b.place_labels.setdefault(iri, seat)
+        b.add(iri, SKOS.prefLabel if first == seat else SKOS.altLabel, Literal(seat, lang="de"))
         return iri
     return None
 
