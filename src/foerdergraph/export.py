@@ -169,11 +169,17 @@ class SourceDumps:
             dump_path(out_dir, fmt).write_bytes(b"")
 
     def append(self, store: ox.Store) -> None:
-        """Both formats side by side (Oxigraph writes without holding Python's lock)."""
+        """Both formats side by side. Each is written to a file of its own first: given a
+        path, Oxigraph writes without Python's lock (given a Python file, it would take the
+        lock for every buffer, and stall the reasoner running meanwhile)."""
 
         def write(fmt: DumpFormat) -> None:
-            with dump_path(self.out_dir, fmt).open("ab") as output:
-                serialise(store, fmt, {}, output)
+            path = dump_path(self.out_dir, fmt)
+            part = path.with_name(path.name + ".part")
+            serialise(store, fmt, {}, part)
+            with part.open("rb") as source, path.open("ab") as output:
+                shutil.copyfileobj(source, output, CHUNK)
+            part.unlink()
 
         with ThreadPoolExecutor(max_workers=len(_SOURCE)) as pool:
             list(pool.map(write, _SOURCE.values()))
