@@ -1,4 +1,5 @@
-"""Shared fixtures: one real build of the project's data, made once per test session."""
+"""Shared fixtures: one real build of the project's data, made once per test session, and the
+shapes with the small ontology of the SHACL fixtures."""
 
 from __future__ import annotations
 
@@ -6,12 +7,25 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from foerdergraph.build import BuildResult, build
 from foerdergraph.config import Settings
+from foerdergraph.validate import load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Graph:
+    return load_shapes(ROOT / "shapes" / "foerdergraph.shacl.ttl")
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    """The ontology the SHACL fixtures (tests/fixtures/shapes) are written against."""
+    return Graph().parse(ROOT / "tests" / "fixtures" / "shapes" / "ontology.ttl", format="turtle")
 
 
 @pytest.fixture(scope="session")

@@ -19,21 +19,11 @@ from foerdergraph import scoped_validation
 from foerdergraph.scoped_validation import context_plan, validate_in_context
 from foerdergraph.shacl_sparql import UnsupportedShapes
 from foerdergraph.store import quads_of
-from foerdergraph.validate import ONTOLOGY_GRAPH, ValidationReport, Violation, load_shapes, validate
-from test_shapes import BASE, CASES, DOC0, DOC1, FIXTURES, SHAPES_FILE, load_dataset
+from foerdergraph.validate import ONTOLOGY_GRAPH, ValidationReport, Violation, validate
+from test_shapes import BASE, CASES, DOC0, DOC1, load_dataset
 
 SH_NS = "http://www.w3.org/ns/shacl#"
 DOCUMENTS = [URIRef(f"{BASE}graph/document/{doc}") for doc in (DOC0, DOC1)]
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(SHAPES_FILE)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(FIXTURES / "ontology.ttl", format="turtle")
 
 
 def built_without(data: Dataset, own: URIRef) -> tuple[ox.Store, list[str]]:

@@ -23,7 +23,6 @@ from rdflib.namespace import SH
 from foerdergraph.validate import (
     ValidationReport,
     Violation,
-    load_shapes,
     validate,
 )
 
@@ -116,16 +115,6 @@ def load_dataset(*changes: Path) -> Dataset:
                 for triple in graph:
                     target.add(triple)
     return data
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(SHAPES_FILE)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(FIXTURES / "ontology.ttl", format="turtle")
 
 
 def run(shapes: Graph, ontology: Graph, *changes: Path) -> ValidationReport:

@@ -23,22 +23,10 @@ from foerdergraph.shacl_sparql import SUPPORTED, UnsupportedShapes, compile_shap
 from foerdergraph.validate import (
     ValidationReport,
     Violation,
-    load_shapes,
     validate,
     validation_store,
 )
-from test_shapes import CASES, FIXTURES, SHAPES_FILE, load_dataset
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(SHAPES_FILE)
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(FIXTURES / "ontology.ttl", format="turtle")
-
+from test_shapes import CASES, load_dataset
 
 _NUMBER = re.compile(r'"(.*)"\^\^xsd:(decimal|integer)')
 

@@ -129,13 +129,10 @@ def load_rules() -> tuple[Rule, ...]:
 
 def keep(triple: ox.Triple | ox.Quad, namespaces: tuple[str, ...]) -> bool:
     """Whether an entailment is worth storing (see the module docstring)."""
-    return _keep(triple.subject, triple.predicate, triple.object, namespaces)
-
-
-def _keep(s: Term, p: ox.NamedNode, o: Term, namespaces: tuple[str, ...]) -> bool:
+    s = triple.subject
     if not isinstance(s, ox.NamedNode) or not s.value.startswith(namespaces):
         return False
-    return _keep_statement(s, p, o)
+    return _keep_statement(s, triple.predicate, triple.object)  # type: ignore[arg-type]
 
 
 def _keep_statement(s: Term, p: ox.NamedNode, o: Term) -> bool:

@@ -349,44 +349,34 @@ def _property_checks(
     severity = _severity(g, prop)
     messages = _messages(g, prop)
 
-    def check(component: str, where: str, select: str = "?this ?value", **kw: object) -> Check:
-        """A check on the values: its pattern alone (without the targets) is the screen."""
+    def made(component: str, query: str, screen: str | None, **kw: object) -> Check:
         return Check(
             shape=prop,
             component=SH[component],
             severity=severity,
             path=path,
             messages=messages,
-            query=f"{ctx.prefixes}SELECT DISTINCT {select} WHERE {{ {where} {target} }}",
-            screen=f"{ctx.prefixes}ASK {{ {where} }}",
+            query=ctx.prefixes + query,
+            screen=screen,
             **kw,  # type: ignore[arg-type]
         )
 
-    def grouped(component: str, optional: str, having: str, screen: str | None = None) -> Check:
-        return Check(
-            shape=prop,
-            component=SH[component],
-            severity=severity,
-            path=path,
-            messages=messages,
-            query=f"{ctx.prefixes}SELECT ?this WHERE {{ {target} {optional} }} "
-            f"GROUP BY ?this HAVING ({having})",
-            screen=screen,
+    def check(component: str, where: str, select: str = "?this ?value", **kw: object) -> Check:
+        """A check on the values: its pattern alone (without the targets) is the screen."""
+        screen = f"{ctx.prefixes}ASK {{ {where} }}"
+        return made(
+            component, f"SELECT DISTINCT {select} WHERE {{ {where} {target} }}", screen, **kw
         )
+
+    def grouped(component: str, optional: str, having: str, screen: str | None = None) -> Check:
+        query = f"SELECT ?this WHERE {{ {target} {optional} }} GROUP BY ?this HAVING ({having})"
+        return made(component, query, screen)
 
     def absent(component: str, values: str, screen: str | None = None) -> Check:
         """A minimum of one as "no such value at all": an anti-join instead of grouping every
         focus node (0.16 s vs 0.55 s on 73 k participations)."""
-        return Check(
-            shape=prop,
-            component=SH[component],
-            severity=severity,
-            path=path,
-            messages=messages,
-            query=f"{ctx.prefixes}SELECT DISTINCT ?this WHERE {{ {target} "
-            f"FILTER NOT EXISTS {{ {values} }} }}",
-            screen=screen,
-        )
+        query = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {values} }} }}"
+        return made(component, query, screen)
 
     values = f"?this {p} ?value ."
     if (n := g.value(prop, SH.minCount)) is not None:
