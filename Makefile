@@ -43,6 +43,10 @@ bench: install ## timing goals; prints a table for the README
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	# weasel (spaCy) asks for smart-open[http]: pip 23 resolves an extra of a dependency as a
+	# requirement of its own, takes the newest release and then refuses it as unpinned in
+	# --require-hashes mode, so the lock names the extra on the pinned line.
+	sed -i 's/^smart-open==/smart-open[http]==/' requirements.lock
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
