@@ -2,13 +2,15 @@
 against the last build, says what the full validation says about that document.
 
 Each test builds a copy of the project, then changes inputs the way a curator does (an entity's
-class, a second label for a shared new entity, a document's date, a quote) and compares
-`check_document` with `check_inputs` (the full `foerdergraph validate`): the same results on
-every node of the document's graph, or the same loader problems.
+class, a second label for a shared new entity, a document's date, a quote, an entity another
+document relies on dropped, a fact added) and compares `check_document` with `check_inputs` (the
+full `foerdergraph validate`): the same results on every node of the document's graph and on the
+nodes of other documents the edit concerns, or the same loader problems.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,6 +44,24 @@ def full_for(settings: Settings, doc_id: str) -> list[Violation]:
     return [v for v in checked.report.violations if v.focus in subjects]
 
 
+def full_on(settings: Settings, nodes: Collection[str]) -> list[Violation]:
+    """The full validation's results on `nodes`."""
+    return [v for v in check_inputs(settings).report.violations if v.focus in nodes]
+
+
+def write_draft(settings: Settings, doc_id: str, text: str, facts: str) -> None:
+    """A draft document: its text, metadata and facts file (`facts`: the YAML after `status`)."""
+    data = settings.data_dir
+    (data / "sources" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (data / "sources" / f"{doc_id}.yaml").write_text(
+        "title: Beispiel\npublisher: null\ndate: 2020-01-02\nplace: null\nurl: null\n",
+        encoding="utf-8",
+    )
+    (data / "facts" / f"{doc_id}.yaml").write_text(
+        f"document: {doc_id}\nstatus: draft\n{facts}", encoding="utf-8"
+    )
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{path.name}: {old!r} not found"
@@ -70,20 +90,14 @@ def test_wrong_class_of_a_referenced_resource(built_copy: Settings) -> None:
 def test_a_new_entity_labelled_differently_by_an_earlier_draft(built_copy: Settings) -> None:
     """Two drafts introduce the same new actor with different labels. The first is in the last
     build; the second alone sees it there (the store is its context) and fails as in full."""
-    data = built_copy.data_dir
     for doc_id, label in (("zz-eins", "Beispiel GmbH"), ("zz-zwei", "Beispiel Werke GmbH")):
-        (data / "sources" / f"{doc_id}.txt").write_text(
-            "Die Beispiel GmbH baut in Münster.\n", encoding="utf-8"
-        )
-        (data / "sources" / f"{doc_id}.yaml").write_text(
-            "title: Beispiel\npublisher: null\ndate: 2020-01-02\nplace: null\nurl: null\n",
-            encoding="utf-8",
-        )
-        (data / "facts" / f"{doc_id}.yaml").write_text(
-            f"document: {doc_id}\nstatus: draft\nentities:\n  organisation:\n"
+        write_draft(
+            built_copy,
+            doc_id,
+            "Die Beispiel GmbH baut in Münster.\n",
+            "entities:\n  organisation:\n"
             f"    beispiel-gmbh: {{class: Company, label: {label}}}\n"
             "mentions:\n  beispiel-gmbh: [Beispiel GmbH]\nfacts: []\n",
-            encoding="utf-8",
         )
         if doc_id == "zz-eins":
             build(built_copy)
@@ -106,6 +120,66 @@ def test_an_invalid_document_date(built_copy: Settings) -> None:
     report = check_document(built_copy, DOC0).report
     assert [v.shape for v in report.errors] == ["fgsh:SourceDocument-date"]
     assert report.violations == full_for(built_copy, DOC0)
+
+
+REGION = "Zukunftsregion Beispiel"
+
+
+def test_dropping_an_entity_another_document_relies_on(
+    built_copy: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two drafts name the same new actor: one as a regional cooperation (an agent), the other
+    as a region (a place) that is a partner in ProCheck, valid only thanks to the first. When the
+    first drops the actor, the scoped check of the first reports the second's participation,
+    which no longer has an fg:Agent as participant, exactly as the full validation does."""
+    for doc_id, cls, facts in (
+        ("zz-eins", "RegionalCooperation", "facts: []\n"),
+        ("zz-zwei", "Region", "facts:\n  - participation: {agent: zukunftsregion-beispiel, "
+         f"in: procheck, role: partner}}\n    quote: {REGION} ist Partner\n"),
+    ):  # fmt: skip
+        write_draft(
+            built_copy,
+            doc_id,
+            f"Die {REGION} ist Partner im Projekt ProCheck.\n",
+            "entities:\n  organisation:\n"
+            f"    zukunftsregion-beispiel: {{class: {cls}, label: {REGION}}}\n"
+            f"mentions:\n  zukunftsregion-beispiel: [{REGION}]\n{facts}",
+        )
+    build(built_copy)
+    write_draft(built_copy, "zz-eins", f"Die {REGION} ist Partner im Projekt ProCheck.\n",
+                "facts: []\n")  # fmt: skip
+    checked = check_document(built_copy, "zz-eins")
+    assert checked.report.violations == full_for(built_copy, "zz-eins") == []
+    assert [(v.shape, v.document_id) for v in checked.affected.violations] == [
+        ("fgsh:Participation-participant", "zz-zwei")
+    ]
+    assert checked.affected.violations == full_on(built_copy, checked.rechecked)
+    assert not checked.affected.conforms
+    monkeypatch.setenv("FOERDERGRAPH_HOME", str(built_copy.home))
+    monkeypatch.setenv("FOERDERGRAPH_BUILD_DIR", str(built_copy.build_dir))
+    assert main(["validate", "--document", "zz-eins"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("Caused by this edit: results on nodes of OTHER documents")
+    assert "== document zz-zwei\nERROR [zz-zwei]" in out
+
+
+def test_a_pure_addition_reports_nothing_extra(built_copy: Settings) -> None:
+    """DOC0 adds that the ministry funds Regio.NRW, which another document says it issues: that
+    document's participation reads the new direct triple and is re-checked, and stays valid."""
+    edit(
+        built_copy.data_dir / "facts" / f"{DOC0}.yaml",
+        "\n  - statement:",
+        "\n  - participation: {agent: wirtschaftsministerium-nrw, in: regio-nrw, role: funder}"
+        '\n    quote: "hat das Wirtschaftsministerium des Landes Nordrhein-Westfalen"'
+        "\n\n  - statement:",
+    )
+    checked = check_document(built_copy, DOC0)
+    assert checked.report.violations == full_for(built_copy, DOC0) == []
+    assert checked.rechecked == {
+        "https://w3id.org/foerdergraph/id/participation/wirtschaftsministerium-nrw-issuer-regio-nrw"
+    }
+    assert checked.affected.violations == full_on(built_copy, checked.rechecked) == []
+    assert checked.report.conforms and checked.affected.conforms
 
 
 QUOTE = 'quote: "hat das Wirtschaftsministerium'

@@ -81,6 +81,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _validate_document(args: argparse.Namespace) -> int:
     """`validate --document ID`: one document against the last build, without loading the rest."""
     from foerdergraph.scoped_validation import check_document
+    from foerdergraph.shacl_sparql import UnsupportedShapes
 
     if args.engine != "sparql":
         _err("--document validates with the SPARQL engine only; drop --engine")
@@ -94,6 +95,9 @@ def _validate_document(args: argparse.Namespace) -> int:
     except InputError as exc:
         _err(f"invalid input ({len(exc.problems)} problems):\n{exc}")
         return EXIT_INVALID
+    except UnsupportedShapes as exc:
+        _err(str(exc))
+        return EXIT_USAGE
     if checked.build is None:
         _err("note: no build yet, so only the ontology and the registry were the context")
     elif checked.stale:
@@ -102,16 +106,24 @@ def _validate_document(args: argparse.Namespace) -> int:
             f"note: {len(checked.stale)} input file(s) changed since the build ({names}"
             f"{', …' if len(checked.stale) > 5 else ''}); their built version was the context"
         )
-    report = checked.report
+    report, affected = checked.report, checked.affected
     if report.violations:
-        print(report.text())
-    if report.conforms:
+        print(report.text(), end="\n\n" if affected.violations else "\n")
+    if affected.violations:
+        print(
+            "Caused by this edit: results on nodes of OTHER documents and graphs "
+            f"({len(checked.rechecked)} re-checked because their checks read a triple the edit "
+            f"removed or added):\n{affected.text()}"
+        )
+    conforms = report.conforms and affected.conforms
+    if conforms:
         print(
             f"valid: document {checked.document} conforms to the SHACL shapes "
             f"({checked.context_quads} context triples from the last build, "
+            f"{len(checked.rechecked)} nodes of other graphs re-checked, "
             f"{time.perf_counter() - started:.2f} s)"
         )
-    return EXIT_OK if report.conforms else EXIT_INVALID
+    return EXIT_OK if conforms else EXIT_INVALID
 
 
 def _open(settings: Settings) -> ox.Store | None:

@@ -11,7 +11,8 @@ read a bounded neighbourhood of each node, so this module checks
     the last build (other documents, drafts, imports), fetched by index look-ups from the build's
     on-disk store, opened read-only,
 
-and reports the results whose focus node is a subject of the document's graph ("owned" by it).
+and reports the results whose focus node is a subject of the document's graph ("owned" by it),
+plus the results on the nodes of other graphs that the edit concerns (below).
 
 Why that equals the full validation for those nodes: every check of our shapes reads, from its
 focus node F, (1) F's own triples for the predicates the shapes name (paths, sh:targetSubjectsOf,
@@ -25,10 +26,19 @@ such (node, predicate), the triples of *every* graph, so each owned result sees 
 sees in the union. Tests (tests/test_scoped_validation.py) compare with full validation on every
 failing fixture and on the real project.
 
-What it cannot see: results on nodes *outside* the document that depend on it (another
-document's statement whose triple only this document asserted, before an edit removed it), and
-changes to other documents or imports since the last build (reported as stale inputs). Run
-`foerdergraph validate` or `build` on the whole graph before a release; the build always does.
+An edit also changes what nodes of *other* graphs read: a project's class another document's
+grant needs, the direct triple another document's statement asserts. So the document's graph as
+last built is compared with its new version; for each triple removed or added (and held by no
+other graph), the same plan read backwards names the nodes that read it: (1) its subject, (2) the
+nodes pointing to its subject, when its predicate is read one hop away, (3) the nodes having its
+subject and object as the two linked values. Those nodes are validated in the same piece with
+their own context and reported apart. Predicates read hop after hop (rdfs:subClassOf behind
+sh:class, SPARQL property paths) have no such bound: an edit changing one is refused.
+
+What it cannot see: changes to other documents or imports since the last build (reported as
+stale inputs), and what an edit of the registry or the ontology files changes for the nodes of
+other graphs. Run `foerdergraph validate` or `build` on the whole graph before a release; the
+build always does.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef, Variable
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import triples as flatten_triples
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -87,15 +97,27 @@ class ContextPlan:
     """Predicates read on the nodes a focus node points to."""
     links: frozenset[tuple[ox.NamedNode, ox.NamedNode]]
     """(p, q): a check asks whether any triple links a focus node's p-value to its q-value."""
+    schema: frozenset[ox.NamedNode]
+    """Predicates read hop after hop (rdfs:subClassOf behind sh:class and sh:targetClass, the
+    IRIs of SPARQL property paths): they come from the ontology, held whole, and which nodes read
+    one of their triples cannot be bounded, so an edit that changes one is refused."""
 
 
 def context_plan(shapes: Graph) -> ContextPlan:
-    """Derive the plan from the shapes; UnsupportedShapes when a SPARQL check reads further than
-    the plan can fetch (then per-document validation would silently differ from the full one)."""
+    """Derive the plan from the shapes; UnsupportedShapes when a check reads further than the
+    plan can fetch (then per-document validation would silently differ from the full one)."""
     focus: set[Node] = {RDF.type}
     for parameter in (SH.path, SH.targetSubjectsOf, SH.lessThan, SH.disjoint):
         focus.update(shapes.objects(None, parameter))
     values: set[Node] = {RDF.type, *_value_shape_paths(shapes)}
+    if paths := sorted(p.n3() for p in focus | values if not isinstance(p, URIRef)):
+        raise UnsupportedShapes(
+            f"sh:path {', '.join(paths)} is not a predicate: per-document validation cannot "
+            "bound what it reads"
+        )
+    schema: set[Node] = set()
+    if (None, SH["class"], None) in shapes or (None, SH.targetClass, None) in shapes:
+        schema.add(RDFS.subClassOf)  # a SHACL instance is rdf:type/rdfs:subClassOf*
     links: set[tuple[Node, Node]] = set()
     prefixes = {
         str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
@@ -114,11 +136,14 @@ def context_plan(shapes: Graph) -> ContextPlan:
                 links.add((bound[s], bound.get(o, p)))
                 continue
             predicates = [URIRef(i) for i in re.findall(r"<([^>]+)>", p.n3())]
+            if not isinstance(p, URIRef):  # a property path
+                schema.update(predicates)
             (focus if s == Variable("this") else values).update(predicates)
     return ContextPlan(
         focus=_named(focus),
         values=_named(values),
         links=frozenset((ox.NamedNode(str(p)), ox.NamedNode(str(q))) for p, q in links),
+        schema=_named(schema),
     )
 
 
@@ -218,6 +243,96 @@ def fetch_context(
     return len(fetched) + len(hop) + len(links)
 
 
+# -- the nodes of other graphs an edit concerns ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rest:
+    """The graph after the edit without the edited document's graph: the other parts read from
+    files (held in the piece) and the context graphs of the build's store."""
+
+    piece: ox.Store
+    parts: frozenset[Any]
+    store: ox.Store
+    graphs: frozenset[Any]
+
+    def quads(self, s: Any, p: Any, o: Any) -> Iterator[ox.Quad]:
+        for source, names in ((self.piece, self.parts), (self.store, self.graphs)):
+            yield from (q for q in source.quads_for_pattern(s, p, o, None) if q.graph_name in names)
+
+    def has(self, s: Any, p: Any, o: Any) -> bool:
+        return next(self.quads(s, p, o), None) is not None
+
+
+def changed_triples(
+    before: Iterable[ox.Quad], after: Iterable[ox.Quad], rest: Rest
+) -> set[ox.Triple]:
+    """The triples an edit removes from or adds to the whole graph: in one version of the
+    document's graph only, and in no other graph (there they keep the union as it was)."""
+    changed = {q.triple for q in before} ^ {q.triple for q in after}
+    return {t for t in changed if not rest.has(t.subject, t.predicate, t.object)}
+
+
+def dependants(changed: Iterable[ox.Triple], plan: ContextPlan, rest: Rest) -> set[Any]:
+    """The nodes whose checks read a changed triple: the plan read backwards. Its subject, when
+    the shapes read its predicate on a focus node; the nodes pointing to its subject by such a
+    predicate, when the shapes read its predicate one hop away; the nodes with its subject and
+    object as values, when a check asks whether any triple links those two values.
+
+    Removals matter (a type, a label, a direct triple another fact relies on), and so do
+    additions: a positive pattern of a SPARQL constraint or target can start to match (a second
+    fg:text of a document, a node becoming an fg:Evidence of another graph's grant)."""
+    found: set[Any] = set()
+    for triple in changed:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if p in plan.schema:
+            raise UnsupportedShapes(
+                f"the edit changes {triple}: the shapes read {p} across the whole graph (class "
+                "and property hierarchies), so the nodes it concerns cannot be bounded; run "
+                "`foerdergraph validate` on everything"
+            )
+        if p in plan.focus:
+            found.add(s)
+        if p in plan.values:
+            found.update(q.subject for q in rest.quads(None, None, s) if q.predicate in plan.focus)
+        for first, second in plan.links:
+            found.update(_linked(rest, (first, s), (second, o)))
+    return found
+
+
+def _linked(rest: Rest, first: tuple[Any, Any], second: tuple[Any, Any]) -> set[Any]:
+    """The subjects having both (predicate, object) pairs. The two lists are read in turns to
+    the end of the shorter, whose subjects are then checked against the other pair: a hub on one
+    side (a partner in thousands of projects) costs no more than the other side."""
+    pairs = (first, second)
+    lists = (rest.quads(None, *first), rest.quads(None, *second))
+    subjects: tuple[set[Any], set[Any]] = (set(), set())
+    while True:
+        for side in (0, 1):
+            quad = next(lists[side], None)
+            if quad is None:
+                return {n for n in subjects[side] if rest.has(n, *pairs[1 - side])}
+            subjects[side].add(quad.subject)
+
+
+# -- validating in context ---------------------------------------------------------------------
+
+
+@dataclass
+class ScopedReport:
+    """What validating one document in the context of the last build found."""
+
+    report: ValidationReport
+    """Results on the document's own nodes (the subjects of its graph)."""
+    affected: ValidationReport
+    """Results on nodes of other graphs whose checks read a triple the edit removed or added,
+    validated with their own context: what the edit changes for other documents."""
+    rechecked: frozenset[str]
+    """Those other nodes."""
+    context_quads: int
+    """Quads looked up in the build's store for the context."""
+
+
 def validate_in_context(
     own: URIRef,
     parts: Sequence[tuple[URIRef, Graph]],
@@ -226,45 +341,50 @@ def validate_in_context(
     *,
     shapes: Graph,
     plan: ContextPlan | None = None,
-) -> tuple[ValidationReport, int]:
+    previous: Iterable[str] = (),
+) -> ScopedReport:
     """Validate graph `own` (one of `parts`, the graphs read from files) in the context of
-    `store`'s `graphs`; report the results owned by `own`. Returns the report and the number of
-    context quads fetched."""
+    `store`'s `graphs`. `previous`: the graphs of `store` holding the document as last built;
+    the nodes of other graphs that read a triple the edit changed are validated too."""
     plan = plan or context_plan(shapes)
     names = {ox.NamedNode(str(name)) for name, _graph in parts}
     allowed = frozenset(ox.NamedNode(g) for g in graphs) - names
     piece = ox.Store()
     fill_store(piece, parts)
     own_node = ox.NamedNode(str(own))
-    focus = {q.subject for q in piece.quads_for_pattern(None, None, None, own_node)}
+    mine = list(piece.quads_for_pattern(None, None, None, own_node))
+    focus = {q.subject for q in mine}
     if not focus:
         raise KeyError(f"graph <{own}> is empty")
-    fetched = fetch_context(store, allowed, piece, focus, plan)
-    results = [
-        r
-        for r in run_checks(piece, compile_shapes(shapes, piece))
-        if to_oxigraph(r.focus) in focus  # type: ignore[arg-type]
-    ]
+    rest = Rest(piece, frozenset(names - {own_node}), store, allowed)
+    built = (
+        q for g in previous for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    )
+    others = dependants(changed_triples(built, mine, rest), plan, rest) - focus
+    fetched = fetch_context(store, allowed, piece, focus | others, plan)
+    results = run_checks(piece, compile_shapes(shapes, piece))
     # labels, documents and graphs of the results come from the real graphs, not the piece
     view = LayeredView([StoreView(piece, True, only=frozenset(names)),
                         StoreView(store, True, only=allowed)])  # fmt: skip
-    return make_report(results, view), fetched
+
+    def on(nodes: set[Any]) -> ValidationReport:
+        return make_report((r for r in results if to_oxigraph(r.focus) in nodes), view)  # type: ignore[arg-type]
+
+    return ScopedReport(on(focus), on(others), frozenset(n.value for n in others), fetched)
 
 
 # -- one document of the project ---------------------------------------------------------------
 
 
 @dataclass
-class DocumentCheck:
-    """The outcome of `check_document`: the report and what it was checked against."""
+class DocumentCheck(ScopedReport):
+    """The outcome of `check_document`: the reports and what they were checked against."""
 
     document: str
     graph: URIRef
-    report: ValidationReport
     build: Path | None
     """The release the context came from; None when there is no build yet (then only the
     ontology and the registry are the context)."""
-    context_quads: int
     stale: list[Path] = field(default_factory=list)
     """Input files of other documents or imports changed since the build (their context is the
     built version)."""
@@ -282,26 +402,30 @@ def check_document(
     """Load document `doc_id` as the build does (from data/, or from `text`, `meta` and
     `facts_text` when given: a draft not yet written) and validate it against the last build.
 
-    Raises InputError with the loader's problems (file, fact, quote) and FileNotFoundError when
-    the document's files are missing."""
+    Raises InputError with the loader's problems (file, fact, quote), FileNotFoundError when
+    the document's files are missing, and UnsupportedShapes when the edit changes a triple whose
+    readers cannot be bounded (a class hierarchy stated in a document)."""
     parts, own = document_parts(settings, doc_id, text=text, meta=meta, facts_text=facts_text)
     if shapes is None:
         shapes = load_shapes(settings.shapes_dir / SHAPES_FILE)
     try:
         store = open_store(settings)
     except FileNotFoundError:
-        report, fetched = validate_in_context(own, parts, ox.Store(), [], shapes=shapes)
-        return DocumentCheck(doc_id, own, report, None, fetched)
+        scoped = validate_in_context(own, parts, ox.Store(), [], shapes=shapes)
+        return DocumentCheck(**vars(scoped), document=doc_id, graph=own, build=None)
     build = settings.current_build.resolve()
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    context = [
-        g["iri"]
-        for g in manifest["graphs"]
-        if g["kind"] in CONTEXT_KINDS and g.get("document") != doc_id
-    ]
-    report, fetched = validate_in_context(own, parts, store, context, shapes=shapes)
+    built = [g for g in manifest["graphs"] if g["kind"] in CONTEXT_KINDS]
+    scoped = validate_in_context(
+        own,
+        parts,
+        store,
+        [g["iri"] for g in built if g.get("document") != doc_id],
+        shapes=shapes,
+        previous=[g["iri"] for g in built if g.get("document") == doc_id],
+    )
     stale = stale_inputs(settings, doc_id, build)
-    return DocumentCheck(doc_id, own, report, build, fetched, stale)
+    return DocumentCheck(**vars(scoped), document=doc_id, graph=own, build=build, stale=stale)
 
 
 def document_parts(
