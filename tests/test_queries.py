@@ -143,3 +143,19 @@ def test_string_parameters_are_bound_as_literals(store: ox.Store, tmp_path: Path
     query = parse_canned(path)
     hostile = '" } ; DROP ALL ; SELECT * { "'
     assert rows(store, query, q=hostile) == [{"q": hostile}]
+
+
+def test_recurring_partners_counts_each_nearest_programme_once(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = ox.Store()
+    fixture = Path(__file__).parent / "fixtures" / "queries" / "recurring-partners.trig"
+    store.load(path=str(fixture), format=ox.RdfFormat.TRIG)
+    found = rows(store, canned["recurring-partners"])
+    assert len(found) == len({r["partner"] for r in found}), "one row per partner"
+    counted = {r["label"]: (r["programmes"], set(r["programme_names"].split(" | "))) for r in found}
+    assert counted == {
+        "Akteur A": ("2", {"Programm Eins", "Programm Zwei"}),
+        "Akteur C": ("2", {"Programm Eins", "Teilprogramm Drei"}),
+        "Akteur D": ("2", {"Programm Zwei", "Initiative"}),
+    }
