@@ -92,6 +92,7 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
         settings.query_timeout_s,
         settings.max_result_rows,
         settings.base_iri,
+        settings.memory_copy_quads,
     )
     return release, open_release, LocalQueries(pool)
 

@@ -37,7 +37,8 @@ class QueryService(Protocol):
 
 
 class LocalQueries:
-    """The killable worker processes over the release's on-disk pyoxigraph store."""
+    """The killable worker processes over the release's pyoxigraph store (on disk, and in
+    memory once copied)."""
 
     def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool
@@ -55,4 +56,8 @@ class LocalQueries:
         self.pool.switch_store(release.store_path)
 
     def health(self) -> dict[str, Any]:
-        return {"workers": self.pool.pids, "killed": self.pool.killed}
+        return {
+            "workers": self.pool.pids,
+            "killed": self.pool.killed,
+            "in_memory": self.pool.in_memory(),
+        }

@@ -76,7 +76,7 @@ class RemoteQueries:
         self.graphs = release.graphs
 
     def health(self) -> dict[str, Any]:
-        return {"store": self.endpoints.base, "workers": [], "killed": 0}
+        return {"store": self.endpoints.base, "workers": [], "killed": 0, "in_memory": 0}
 
     def _over_time(self) -> Response:
         return to_response(

@@ -15,6 +15,10 @@ A new build switches `build/current`; the pool is then told the new store's path
 request carries the path it is meant for. A worker reopens the store when the path changes, so
 a request sent before the switch finishes on the old release and the next one sees the new
 release whole — never a mixture.
+
+A worker answers from the on-disk store as soon as it has opened it, and from a copy of the
+release in its own memory once that is loaded (`memory_copy`; releases up to
+`Settings.memory_copy_quads`): the heavy analytical queries run up to twice as fast there.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import functools
 import logging
 import multiprocessing
 import os
+import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from foerdergraph.serve import negotiation, results
+from foerdergraph.serve.memory_copy import ReleaseStore
 
 if TYPE_CHECKING:
     from foerdergraph.serve.safety import CheckedQuery
@@ -220,36 +227,49 @@ def _choose_format(
     return results.lookup(table, media_type) if media_type else None
 
 
-def store_graphs(store: ox.Store) -> frozenset[str]:
-    """IRIs of the named graphs in the store (the only graphs FROM may select)."""
-    return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+COPIED = "copied"
+"""Message kind a worker sends, unasked, once it answers from its in-memory copy of a release."""
 
 
-def _worker_main(conn: Connection, store_path: str, max_rows: int, base_iri: str) -> None:
+def _worker_main(
+    conn: Connection, store_path: str, max_rows: int, base_iri: str, copy_limit: int
+) -> None:
     """Entry point of a worker process: open the store, then answer `(store path, request)`
-    messages until EOF, reopening the store when a request names another release."""
+    messages until EOF, switching to another release when a request names one.
+
+    Besides the answers, the worker sends `(COPIED, store path)` when its copy of a release in
+    memory is ready (from the copying thread, hence the lock around sends)."""
+    sending = threading.Lock()
+
+    def send(message: object) -> None:
+        with sending:
+            conn.send(message)
+
+    def copied(path: str) -> None:
+        send((COPIED, path))
+
     try:
-        store = ox.Store.read_only(store_path)
-        graphs = store_graphs(store)
+        release = ReleaseStore(store_path, copy_limit, copied)
     except Exception as error:  # reported to the parent, which refuses to start
-        conn.send(("error", f"cannot open the store at {store_path}: {error}"))
+        send(("error", f"cannot open the store at {store_path}: {error}"))
         return
-    conn.send(("ready", len(graphs)))
+    send(("ready", len(release.graphs)))
+    release.start_copy()
     while True:
         try:
             path, request = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            if path != store_path:
-                del store  # release the old release's files before opening the new one
-                store = ox.Store.read_only(path)
-                store_path, graphs = path, store_graphs(store)
-            response = execute(store, graphs, request, max_rows, base_iri)
+            if path != release.path:
+                del release  # release the old release's files and copy before opening the new
+                release = ReleaseStore(path, copy_limit, copied)
+                release.start_copy()
+            response = execute(release.store, release.graphs, request, max_rows, base_iri)
         except Exception:  # never a stack trace to the client; log it here
             log.error("query failed:\n%s", traceback.format_exc())
             response = QueryResponse.error(500, "internal error while answering the query")
-        conn.send(response)
+        send(response)
 
 
 # --------------------------------------------------------------------------- web side
@@ -259,6 +279,25 @@ def _worker_main(conn: Connection, store_path: str, max_rows: int, base_iri: str
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
+    copy_of: str | None = None
+    """The store path of the release this worker answers from memory (see memory_copy)."""
+
+    def receive(self, budget: float) -> object | None:
+        """The next message that is not a copy notice, or None when `budget` seconds pass
+        first; copy notices are noted on the way."""
+        deadline = time.monotonic() + budget
+        while self.conn.poll(max(0.0, deadline - time.monotonic())):
+            message = self.conn.recv()
+            if isinstance(message, tuple) and message[0] == COPIED:
+                self.copy_of = message[1]
+                continue
+            return message
+        return None
+
+    def note_copies(self) -> None:
+        """Read the copy notices an idle worker sent (it sends nothing else while idle)."""
+        with contextlib.suppress(EOFError, OSError):
+            self.receive(0)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -273,18 +312,27 @@ class WorkerPool:
     """A fixed number of query worker processes; `run` answers one request within the limit."""
 
     def __init__(
-        self, store_path: Path, size: int, timeout_s: float, max_rows: int, base_iri: str
+        self,
+        store_path: Path,
+        size: int,
+        timeout_s: float,
+        max_rows: int,
+        base_iri: str,
+        copy_limit: int = 0,
     ) -> None:
         self.store_path = store_path
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self.max_rows = max_rows
         self.base_iri = base_iri
+        self.copy_limit = copy_limit
+        """Largest release (quads) a worker copies into memory; 0 = answer from disk only."""
         self._context = multiprocessing.get_context("spawn")  # never fork a threaded process
         # One waiting thread per worker plus headroom for starting replacements.
         self._threads = ThreadPoolExecutor(self.size * 2 + 2, thread_name_prefix="fg-query")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
+        self._busy: set[_Worker] = set()
         self._replacements: set[asyncio.Future[None]] = set()
         self.killed = 0
         """How many workers were killed for running over time (for tests and /health)."""
@@ -294,7 +342,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(child, str(self.store_path), self.max_rows, self.base_iri),
+            args=(child, str(self.store_path), self.max_rows, self.base_iri, self.copy_limit),
             name="foerdergraph-query-worker",
             daemon=True,
         )
@@ -333,9 +381,7 @@ class WorkerPool:
     ) -> QueryResponse | None:
         """Send a request and wait up to `budget` seconds; None means the time ran out."""
         worker.conn.send((str(self.store_path), request))
-        if worker.conn.poll(budget):
-            return worker.conn.recv()
-        return None
+        return worker.receive(budget)  # type: ignore[return-value]
 
     async def run(self, request: QueryRequest) -> QueryResponse:
         """Answer `request` in a worker; 503 when it runs over time or no worker frees up."""
@@ -343,6 +389,7 @@ class WorkerPool:
         started = loop.time()
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
+            self._busy.add(worker)
         except TimeoutError:
             return QueryResponse.error(
                 503, "all query workers are busy; try again in a few seconds"
@@ -367,6 +414,7 @@ class WorkerPool:
                 f"the query ran longer than the time limit of {self.timeout_s:g} s and was "
                 "stopped; narrow it down (LIMIT, more specific patterns) and try again",
             )
+        self._busy.discard(worker)
         self._idle.put_nowait(worker)
         return response
 
@@ -374,6 +422,7 @@ class WorkerPool:
         """Kill a worker and start a replacement in the background."""
         worker.kill()
         self._all.discard(worker)
+        self._busy.discard(worker)
         self._add_worker()
 
     def _add_worker(self) -> None:
@@ -398,6 +447,14 @@ class WorkerPool:
     @property
     def pids(self) -> list[int]:
         return sorted(w.process.pid for w in self._all if w.process.pid is not None)
+
+    def in_memory(self) -> int:
+        """How many workers answer the current release from memory. Reads the notices of idle
+        workers first; busy ones report theirs with their answer. Call on the event loop: a
+        worker in the idle queue is then used by no one else."""
+        for worker in self._all - self._busy:
+            worker.note_copies()
+        return sum(1 for w in self._all if w.copy_of == str(self.store_path))
 
 
 def default_pool_size() -> int:
