@@ -54,7 +54,7 @@ class ReleaseStore:
 
     def start_copy(self) -> None:
         """Begin loading the copy (if the release qualifies); returns at once."""
-        if self._loader is not None and not self._loader.is_alive():
+        if self._loader is not None and self._loader.ident is None:
             self._loader.start()
 
     def wait_for_copy(self, timeout: float | None = None) -> bool:

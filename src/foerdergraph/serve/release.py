@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
+from foerdergraph.serve.memory_copy import store_graphs
+
 if TYPE_CHECKING:  # httpx stays out of a local server's start-up
     from foerdergraph.backend.remote_store import QuadSource, RemoteStore
 
@@ -73,8 +75,7 @@ def open_release(current: Path) -> Release:
         )
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     store = ox.Store.read_only(str(path / "store"))
-    graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    return Release(path=path, manifest=manifest, store=store, graphs=graphs)
+    return Release(path=path, manifest=manifest, store=store, graphs=store_graphs(store))
 
 
 def open_remote_release(current: Path, store: RemoteStore) -> Release:
