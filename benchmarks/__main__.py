@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 import pyoxigraph as ox
 
-from benchmarks.dataset import BIN, PROJECT, Built, build
+from benchmarks.dataset import BIN, PROJECT, Built, build, tree_rss_kb
 from benchmarks.load import LoadResult, median, percentile, run_load
 from benchmarks.servers import (
     foerdergraph_server,
@@ -44,6 +44,8 @@ QUERY_RUNS, QUERY_SECONDS = 5, 20.0
 TIMEOUT_S = 60
 """Longest a single query may take anywhere in the benchmark (servers' limit, client timeout,
 bare runs); slower answers count as errors in the tables."""
+COPY_S = 300
+"""Longest the benchmark waits for copies of a release in memory (ours and bare)."""
 LOOKUP_REQUESTS, LOOKUP_SECONDS = 3000, 8.0
 HEAVY_REQUESTS, HEAVY_SECONDS = 16, 20.0
 
@@ -97,14 +99,16 @@ def sample_iris(store: ox.Store) -> tuple[str, str]:
     return rows[0]["o"].value, part[0]["a"].value
 
 
-def bare_runs(store_dir: Path, query: Path, params: dict[str, str]) -> list[float]:
-    """Seconds per run of bare pyoxigraph, in a child process stopped at TIMEOUT_S."""
+def bare_runs(store_dir: Path, query: Path, params: dict[str, str], memory: bool) -> list[float]:
+    """Seconds per run of bare pyoxigraph on the on-disk store or on a copy in memory, in a
+    child process stopped at TIMEOUT_S (plus COPY_S for making the copy)."""
     args = [str(BIN / "python"), "-m", "benchmarks.bare", str(store_dir), str(query)]
-    args += [str(QUERY_RUNS), *(f"{k}={v}" for k, v in params.items())]
+    args += [str(QUERY_RUNS), *(["--memory"] if memory else [])]
+    args += [f"{k}={v}" for k, v in params.items()]
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(args, stdout=out, cwd=PROJECT)
         try:
-            proc.wait(TIMEOUT_S)
+            proc.wait(TIMEOUT_S + (COPY_S if memory else 0))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -113,8 +117,9 @@ def bare_runs(store_dir: Path, query: Path, params: dict[str, str]) -> list[floa
 
 
 def canned_latency(url: str, store_dir: Path, partner: str) -> list[dict[str, object]]:
-    """p50/p95 of every canned query: through our server (HTTP, worker, JSON) and bare
-    pyoxigraph in-process on the same on-disk store (query, iterate, JSON)."""
+    """p50/p95 of every canned query: through our server (HTTP, worker, JSON; its workers
+    answer from memory) and bare pyoxigraph in-process (query, iterate, JSON) on a copy in
+    memory and on the same on-disk store."""
     rows = []
     for name, query in load_canned_queries(PROJECT / "queries").items():
         params = {p.name: partner for p in query.parameters if p.required}
@@ -124,19 +129,23 @@ def canned_latency(url: str, store_dir: Path, partner: str) -> list[dict[str, ob
         ) -> httpx.Response:
             return client.get(f"{url}queries/{name}", params={**params, "format": "json"})
 
-        timings = bare_runs(store_dir, query.path, params)
+        in_memory = bare_runs(store_dir, query.path, params, memory=True)
+        on_disk = bare_runs(store_dir, query.path, params, memory=False)
         load = run_load(served, 1, QUERY_RUNS, QUERY_SECONDS, TIMEOUT_S + 5)
         print(
-            f"  {name}: ours {load.percentile(50):.3f} s, bare {median(timings):.3f} s", flush=True
+            f"  {name}: ours {load.percentile(50):.3f} s, bare in memory "
+            f"{median(in_memory):.3f} s, on disk {median(on_disk):.3f} s",
+            flush=True,
         )
         rows.append(
             {
                 "query": name,
                 "ours_p50_ms": load.percentile(50) * 1000,
                 "ours_p95_ms": load.percentile(95) * 1000,
-                "bare_p50_ms": median(timings) * 1000,
-                "bare_p95_ms": percentile(timings, 95) * 1000,
-                "errors": load.errors + (0 if timings else QUERY_RUNS),
+                "bare_p50_ms": median(in_memory) * 1000,
+                "bare_p95_ms": percentile(in_memory, 95) * 1000,
+                "bare_disk_p50_ms": median(on_disk) * 1000,
+                "errors": load.errors + (0 if in_memory and on_disk else QUERY_RUNS),
             }
         )
     return rows
@@ -183,7 +192,8 @@ def http_comparison(built: Built, entity: str, nquads: Path) -> list[dict[str, o
         measure(server, "entity lookup (SPARQL CONSTRUCT)", lookup, False)
         measure(server, "recurring-partners", sparql(endpoint, recurring, JSON_RESULTS), True)
 
-    with foerdergraph_server(env) as (url, _):
+    with foerdergraph_server(env) as served:
+        url = served.url
         page = url + local_path.lstrip("/")
         measure(
             "foerdergraph",
@@ -239,8 +249,10 @@ def bench_size(triples: int, workdir: Path) -> dict[str, object]:
     start = serve_start(built, entity_path)
     print(f"  serve start {start}", flush=True)
     env = {**built.env(), "FOERDERGRAPH_QUERY_TIMEOUT": str(TIMEOUT_S)}
-    with foerdergraph_server(env) as (url, _):
-        canned = canned_latency(url, release / "store", partner)
+    with foerdergraph_server(env) as served:
+        start["all workers answering from memory"] = served.in_memory_s or float("nan")
+        serve_rss_mb = tree_rss_kb(served.pid) / 1024
+        canned = canned_latency(served.url, release / "store", partner)
     print("  canned queries done", flush=True)
     dumps = dump_times(store)
     http = http_comparison(built, entity, nquads)
@@ -250,6 +262,7 @@ def bench_size(triples: int, workdir: Path) -> dict[str, object]:
         "build_s": built.build_seconds,
         "build_peak_mb": built.build_peak_mb,
         "serve_start_s": start,
+        "serve_rss_mb": serve_rss_mb,
         "canned": canned,
         "dumps_s": dumps,
         "http": http,
@@ -272,16 +285,19 @@ def report(results: list[dict[str, object]], info: dict[str, str]) -> str:
             f"Build (synth data → store, dumps): **{r['build_s']:.1f} s**, peak RSS (process tree) "
             f"**{r['build_peak_mb']:.0f} MB**. Serve start to first answer: "
             + ", ".join(f"{k} {v:.2f} s" for k, v in r["serve_start_s"].items())
-            + ".",
+            + f"; the server's RSS then (process tree) {r['serve_rss_mb']:.0f} MB.",
             "",
-            "| canned query | ours p50 / p95 ms | bare pyoxigraph p50 / p95 ms | ratio p50 |",
-            "|---|---|---|---|",
+            "| canned query | ours p50 / p95 ms | bare pyoxigraph in memory p50 / p95 ms "
+            "| ratio p50 | bare on disk p50 ms | ratio p50 |",
+            "|---|---|---|---|---|---|",
         ]
         for c in r["canned"]:
             ratio = c["ours_p50_ms"] / c["bare_p50_ms"] if c["bare_p50_ms"] else 0
+            disk = c["ours_p50_ms"] / c["bare_disk_p50_ms"] if c["bare_disk_p50_ms"] else 0
             lines.append(
                 f"| {c['query']} | {c['ours_p50_ms']:.1f} / {c['ours_p95_ms']:.1f} | "
-                f"{c['bare_p50_ms']:.1f} / {c['bare_p95_ms']:.1f} | {ratio:.2f}× |"
+                f"{c['bare_p50_ms']:.1f} / {c['bare_p95_ms']:.1f} | {ratio:.2f}× | "
+                f"{c['bare_disk_p50_ms']:.1f} | {disk:.2f}× |"
             )
         lines += [
             "",

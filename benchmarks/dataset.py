@@ -73,11 +73,11 @@ def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def _sample_tree(root: int, peak: list[int]) -> None:
     while Path(f"/proc/{root}").exists():
-        peak[0] = max(peak[0], _tree_rss_kb(root))
+        peak[0] = max(peak[0], tree_rss_kb(root))
         time.sleep(0.1)
 
 
-def _tree_rss_kb(root: int) -> int:
+def tree_rss_kb(root: int) -> int:
     """Summed VmRSS (kB) of `root` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():

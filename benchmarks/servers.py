@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -61,9 +62,23 @@ def process(
             proc.wait()
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running `foerdergraph serve`, in its steady state."""
+
+    url: str
+    pid: int
+    first_answer_s: float
+    """Seconds from the process start to the first answer of /health."""
+    in_memory_s: float | None
+    """Seconds from the process start until every query worker answered from its copy of the
+    release in memory; None when they did not within the limit (or the release is too big)."""
+
+
 @contextmanager
-def foerdergraph_server(env: Mapping[str, str]) -> Iterator[tuple[str, float]]:
-    """`foerdergraph serve`; yields its URL and the seconds until the first answer."""
+def foerdergraph_server(env: Mapping[str, str], copy_limit_s: float = 300) -> Iterator[Served]:
+    """`foerdergraph serve`, yielded once its workers answer from memory (or `copy_limit_s`
+    has passed): the state it serves in for all but its first seconds."""
     port = free_port()
     started = time.perf_counter()
     with process(
@@ -71,7 +86,21 @@ def foerdergraph_server(env: Mapping[str, str]) -> Iterator[tuple[str, float]]:
     ) as proc:
         url = f"http://127.0.0.1:{port}/"
         wait_until(url + "health", proc, 120)
-        yield url, time.perf_counter() - started
+        first = time.perf_counter() - started
+        copied = wait_for_copies(url, started + copy_limit_s)
+        yield Served(url, proc.pid, first, copied - started if copied else None)
+
+
+def wait_for_copies(url: str, deadline: float) -> float | None:
+    """perf_counter() when /health reports every worker answering from memory. A worker
+    reports its copy with its next answer (or while idle), so cheap queries keep them busy."""
+    while time.perf_counter() < deadline:
+        health = httpx.get(url + "health", timeout=30).json()
+        if health["workers"] and health["in_memory"] >= len(health["workers"]):
+            return time.perf_counter()
+        httpx.get(url + "sparql", params={"query": "ASK {}"}, timeout=30)
+        time.sleep(0.2)
+    return None
 
 
 @contextmanager
