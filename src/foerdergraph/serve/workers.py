@@ -194,14 +194,9 @@ def execute(
         if isinstance(answer, ox.QueryBoolean):
             body = results.boolean_result(bool(answer), native)
         elif isinstance(answer, ox.QuerySolutions):
-            names = [v.value for v in answer.variables]
-            rows: list[list[object]] = []
-            for solution in answer:
-                if len(rows) >= max_rows:
-                    headers[TRUNCATED_HEADER] = str(max_rows)
-                    break
-                rows.append([solution[name] for name in names])
-            body = results.convert_solutions(results.solutions_json(names, rows), native)
+            body, truncated = results.capped_solutions(answer, native, max_rows)
+            if truncated:
+                headers[TRUNCATED_HEADER] = str(max_rows)
         else:
             triples: list[ox.Triple] = []
             for triple in answer:
