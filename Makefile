@@ -38,6 +38,7 @@ eval: install ## score the extractor on the devset and the seeds
 
 bench: install ## timing goals; prints a table for the README
 	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
+	$(BIN)/python -m benchmarks.bench_extract
 
 # Regenerate the pinned lock (needs network to PyPI); commit the result.
 lock:
