@@ -80,6 +80,7 @@ def test_programme_actors_with_roles(canned: dict[str, CannedQuery], store: ox.S
 
 def test_grants_by_programme_and_project(canned: dict[str, CannedQuery], store: ox.Store) -> None:
     result = rows(store, canned["grants"], programme=ID + "programme/umbau-21-smart-region")
+    assert {r["programme"] for r in result} == {ID + "programme/umbau-21-smart-region"}
     procheck = [r for r in result if r["project"] == ID + "project/procheck"]
     assert len(procheck) == 1
     assert procheck[0]["amount"] == "769560.68"
@@ -159,3 +160,30 @@ def test_recurring_partners_counts_each_nearest_programme_once(
         "Akteur C": ("2", {"Programm Eins", "Teilprogramm Drei"}),
         "Akteur D": ("2", {"Programm Zwei", "Initiative"}),
     }
+
+
+def test_grants_reach_programmes_both_ways_and_facts_are_listed_once(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = ox.Store()
+    fixture = Path(__file__).parent / "fixtures" / "queries" / "grants-and-facts.trig"
+    store.load(path=str(fixture), format=ox.RdfFormat.TRIG)
+    grants = {
+        (r["grant"].rsplit("/", 1)[-1], r["programmeLabel"], r["recipients"])
+        for r in rows(store, canned["grants"])
+    }
+    assert grants == {
+        ("g1", "Programm Eins", "Akteur"),  # through the project (fg:partOf)
+        ("g1", "Programm Zwei", "Akteur"),  # stated on the grant (fg:underProgramme)
+        ("g2", "", ""),  # no programme: still listed, unlabelled
+    }
+    # bound to a programme, the grants of that programme only
+    only = rows(store, canned["grants"], programme="https://example.org/P2")
+    assert [(r["grant"].rsplit("/", 1)[-1], r["programmeLabel"]) for r in only] == [
+        ("g1", "Programm Zwei")
+    ]
+    # g1 names :org as recipient and funder, in two graphs: one row, one fact.
+    facts = rows(store, canned["fact-sources"], resource="https://example.org/org")
+    assert [(r["fact"], r["document"], r["start"]) for r in facts] == [
+        ("https://example.org/g1", "doc-1", "3")
+    ]
