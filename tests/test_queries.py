@@ -146,13 +146,17 @@ def test_string_parameters_are_bound_as_literals(store: ox.Store, tmp_path: Path
     assert rows(store, query, q=hostile) == [{"q": hostile}]
 
 
+def fixture_store(name: str) -> ox.Store:
+    """A small graph of tests/fixtures/queries/ that pins one subtlety of a canned query."""
+    store = ox.Store()
+    store.load(path=str(Path(__file__).parent / "fixtures" / "queries" / name))
+    return store
+
+
 def test_recurring_partners_counts_each_nearest_programme_once(
     canned: dict[str, CannedQuery],
 ) -> None:
-    store = ox.Store()
-    fixture = Path(__file__).parent / "fixtures" / "queries" / "recurring-partners.trig"
-    store.load(path=str(fixture), format=ox.RdfFormat.TRIG)
-    found = rows(store, canned["recurring-partners"])
+    found = rows(fixture_store("recurring-partners.trig"), canned["recurring-partners"])
     assert len(found) == len({r["partner"] for r in found}), "one row per partner"
     counted = {r["label"]: (r["programmes"], set(r["programme_names"].split(" | "))) for r in found}
     assert counted == {
@@ -165,9 +169,7 @@ def test_recurring_partners_counts_each_nearest_programme_once(
 def test_grants_reach_programmes_both_ways_and_facts_are_listed_once(
     canned: dict[str, CannedQuery],
 ) -> None:
-    store = ox.Store()
-    fixture = Path(__file__).parent / "fixtures" / "queries" / "grants-and-facts.trig"
-    store.load(path=str(fixture), format=ox.RdfFormat.TRIG)
+    store = fixture_store("grants-and-facts.trig")
     grants = {
         (r["grant"].rsplit("/", 1)[-1], r["programmeLabel"], r["recipients"])
         for r in rows(store, canned["grants"])
