@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from benchmarks.dataset import BIN, PROJECT, Built, build, tree_rss_kb
 from benchmarks.load import LoadResult, median, percentile, run_load
 from benchmarks.servers import (
+    COPY_S,
     foerdergraph_server,
     free_port,
     oxigraph_server,
@@ -44,8 +45,6 @@ QUERY_RUNS, QUERY_SECONDS = 5, 20.0
 TIMEOUT_S = 60
 """Longest a single query may take anywhere in the benchmark (servers' limit, client timeout,
 bare runs); slower answers count as errors in the tables."""
-COPY_S = 300
-"""Longest the benchmark waits for copies of a release in memory (ours and bare)."""
 LOOKUP_REQUESTS, LOOKUP_SECONDS = 3000, 8.0
 HEAVY_REQUESTS, HEAVY_SECONDS = 16, 20.0
 

@@ -75,10 +75,14 @@ class Served:
     release in memory; None when they did not within the limit (or the release is too big)."""
 
 
+COPY_S = 300
+"""Longest the benchmark waits for copies of a release in memory (ours and bare)."""
+
+
 @contextmanager
-def foerdergraph_server(env: Mapping[str, str], copy_limit_s: float = 300) -> Iterator[Served]:
-    """`foerdergraph serve`, yielded once its workers answer from memory (or `copy_limit_s`
-    has passed): the state it serves in for all but its first seconds."""
+def foerdergraph_server(env: Mapping[str, str]) -> Iterator[Served]:
+    """`foerdergraph serve`, yielded once its workers answer from memory (or COPY_S seconds
+    have passed): the state it serves in for all but its first seconds."""
     port = free_port()
     started = time.perf_counter()
     with process(
@@ -87,7 +91,7 @@ def foerdergraph_server(env: Mapping[str, str], copy_limit_s: float = 300) -> It
         url = f"http://127.0.0.1:{port}/"
         wait_until(url + "health", proc, 120)
         first = time.perf_counter() - started
-        copied = wait_for_copies(url, started + copy_limit_s)
+        copied = wait_for_copies(url, started + COPY_S)
         yield Served(url, proc.pid, first, copied - started if copied else None)
 
 

@@ -115,16 +115,17 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     make_release(tmp_path, extra=[NEW], build_id="second", link=False)
     settings = Settings(home=FIXTURES, base_iri=BASE, build_dir_override=tmp_path, query_workers=2)
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as test_client:
-        test_client.build_dir = tmp_path  # type: ignore[attr-defined]
         yield test_client
 
 
-def test_workers_answer_from_memory_and_copy_each_new_release(client: TestClient) -> None:
+def test_workers_answer_from_memory_and_copy_each_new_release(
+    client: TestClient, tmp_path: Path
+) -> None:
     before = count(client)
     assert wait_for_copies(client, 2)["in_memory"] == 2
     assert count(client) == before  # the same answer from memory
 
-    switch(client.build_dir, "second")  # type: ignore[attr-defined]
+    switch(tmp_path, "second")
     assert count(client) == before + 1  # the new release at once, from its files
     assert wait_for_copies(client, 2)["in_memory"] == 2  # then from its own copy
     assert count(client) == before + 1

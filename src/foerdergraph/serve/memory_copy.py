@@ -83,12 +83,10 @@ class ReleaseStore:
         for graph in self.disk.named_graphs():
             if graph not in dumped:
                 memory.extend(self.disk.quads_for_pattern(None, None, None, graph))
-        if len(memory) != len(self.disk):
-            log.warning(
-                "answering from disk: the copy holds %d quads, the store %d",
-                len(memory),
-                len(self.disk),
-            )
+        copied, stored = len(memory), len(self.disk)
+        if copied != stored:
+            message = "answering from disk: the copy holds %d quads, the store %d"
+            log.warning(message, copied, stored)
             return
         self._memory = memory
         if self._on_copied is not None:

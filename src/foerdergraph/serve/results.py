@@ -156,8 +156,9 @@ def capped_solutions(
     except Exception:
         if not cap.full:
             raise
-    header, *lines = bytes(cap.buffer).split(b"\n")
-    tsv = b"\n".join([header, *lines[:-1][:max_rows], b""])
+    tsv = bytes(cap.buffer)
+    if cap.full:  # keep the header and the first max_rows lines
+        tsv = b"\n".join(tsv.split(b"\n", max_rows + 1)[: max_rows + 1]) + b"\n"
     if target == ox.QueryResultsFormat.TSV:
         return tsv, cap.full
     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)

@@ -256,8 +256,7 @@ def _worker_main(
         except (EOFError, OSError):
             return
         try:
-            if path != release.path:
-                del release  # release the old release's files and copy before opening the new
+            if path != release.path:  # the old release (files, copy) goes once it is replaced
                 release = ReleaseStore(path, copy_limit, copied)
                 release.start_copy()
             response = execute(release.store, release.graphs, request, max_rows, base_iri)
