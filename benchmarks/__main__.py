@@ -36,7 +36,7 @@ from benchmarks.servers import (
     rdflib_endpoint_server,
     wait_until,
 )
-from foerdergraph.export import FORMATS, serialise
+from foerdergraph.publish.dumps import FORMATS, serialise
 from foerdergraph.query.canned import load_canned_queries
 
 FG = "https://w3id.org/foerdergraph/ontology#"

@@ -10,8 +10,8 @@ import resource
 import time
 from pathlib import Path
 
-from foerdergraph.config import load_settings
-from foerdergraph.ingest.eu_import import run_import
+from foerdergraph.core.config import load_settings
+from foerdergraph.workflows.eu_import import run_import
 
 LISTS = (
     "erdf-2014-2020/ERDF_NRW_2014-2020.json",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from foerdergraph.build import BuildResult, build
-from foerdergraph.config import Settings
-from foerdergraph.validate import load_shapes
+from foerdergraph.core.config import Settings
+from foerdergraph.validate.engine import load_shapes
+from foerdergraph.workflows.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from foerdergraph.build import BuildResult, build
-from foerdergraph.config import Settings
-from foerdergraph.errors import BuildError
-from foerdergraph.export import FORMATS
+from foerdergraph.core.config import Settings
+from foerdergraph.core.errors import BuildError
+from foerdergraph.publish.dumps import FORMATS
+from foerdergraph.workflows.build import BuildResult, build
 
 SOURCES = sorted(p.stem for p in (Path(__file__).parents[1] / "data" / "sources").glob("*.txt"))
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from foerdergraph.build import BuildResult
 from foerdergraph.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, EXIT_USAGE, main
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
+from foerdergraph.workflows.build import BuildResult
 
 RECURRING = "recurring-partners"
 

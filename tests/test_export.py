@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from foerdergraph import store as store_module
-from foerdergraph.export import (
+from foerdergraph.publish import store as store_module
+from foerdergraph.publish.dumps import (
     FORMATS,
     SourceDumps,
     dump_jobs,

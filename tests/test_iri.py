@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from foerdergraph.iri import graph_iri, mint, slugify
+from foerdergraph.core.iri import graph_iri, mint, slugify
 
 BASE = "https://example.org/fg/"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from foerdergraph.build import BuildResult
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
 from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries
 from foerdergraph.query.engine import as_rows, run_query
+from foerdergraph.workflows.build import BuildResult
 
 ID = "https://w3id.org/foerdergraph/id/"
 MINISTRY = ID + "organisation/wirtschaftsministerium-nrw"

@@ -11,14 +11,14 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from foerdergraph.config import ONTOLOGY_NS, ROLE_NS, Settings
-from foerdergraph.errors import BuildError
+from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS, Settings
+from foerdergraph.core.errors import BuildError
+from foerdergraph.core.ontology import load_ontology
+from foerdergraph.core.vocab import FG, SCHEMA
 from foerdergraph.ingest.dataset import load_inputs
-from foerdergraph.ontology import load_ontology
-from foerdergraph.reason import keep, load_rules, materialise
-from foerdergraph.store import fill_store, to_oxigraph
-from foerdergraph.synth import write_synthetic
-from foerdergraph.vocab import FG, SCHEMA
+from foerdergraph.ingest.synth import write_synthetic
+from foerdergraph.publish.store import fill_store, to_oxigraph
+from foerdergraph.reason.owl2rl import keep, load_rules, materialise
 
 Entailments = tuple[set[ox.Triple], set[ox.Triple], set[ox.NamedNode]]
 

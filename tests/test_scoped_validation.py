@@ -17,21 +17,21 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from foerdergraph import scoped_validation
-from foerdergraph.scoped_validation import (
-    ContextPlan,
-    ScopedReport,
-    context_plan,
-    validate_in_context,
-)
-from foerdergraph.shacl_sparql import UnsupportedShapes
-from foerdergraph.store import quads_of
-from foerdergraph.validate import (
+from foerdergraph.publish.store import quads_of
+from foerdergraph.validate import scoped as scoped_validation
+from foerdergraph.validate.engine import (
     ONTOLOGY_GRAPH,
     ValidationReport,
     Violation,
     validate,
 )
+from foerdergraph.validate.scoped import (
+    ContextPlan,
+    ScopedReport,
+    context_plan,
+    validate_in_context,
+)
+from foerdergraph.validate.sparql import UnsupportedShapes
 from test_shapes import BASE, CASES, DOC0, DOC1, FG, load_dataset
 
 SH_NS = "http://www.w3.org/ns/shacl#"

@@ -20,7 +20,7 @@ import pytest
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import SH
 
-from foerdergraph.validate import (
+from foerdergraph.validate.engine import (
     ValidationReport,
     Violation,
     validate,

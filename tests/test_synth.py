@@ -11,11 +11,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from foerdergraph.cli import main
+from foerdergraph.core.vocab import FG
 from foerdergraph.ingest.dataset import Inputs
-from foerdergraph.store import from_oxigraph
-from foerdergraph.synth import SynthStats, synth_graph_iri, write_synthetic
-from foerdergraph.validate import load_shapes, validate
-from foerdergraph.vocab import FG
+from foerdergraph.ingest.synth import SynthStats, synth_graph_iri, write_synthetic
+from foerdergraph.publish.store import from_oxigraph
+from foerdergraph.validate.engine import load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/foerdergraph/"

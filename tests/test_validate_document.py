@@ -16,13 +16,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from foerdergraph.build import build, check_inputs
 from foerdergraph.cli import main
-from foerdergraph.config import Settings
-from foerdergraph.errors import InputError
+from foerdergraph.core.config import Settings
+from foerdergraph.core.errors import InputError
 from foerdergraph.ingest.dataset import load_inputs
-from foerdergraph.scoped_validation import check_document
-from foerdergraph.validate import Violation
+from foerdergraph.validate.engine import Violation
+from foerdergraph.validate.scoped import check_document
+from foerdergraph.workflows.build import build, check_inputs
 
 DOC0 = "000_2f9c4f1f6fc4135f"
 DOC1 = "001_514295b5d009b54a"

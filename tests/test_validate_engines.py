@@ -19,13 +19,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from foerdergraph.shacl_sparql import SUPPORTED, UnsupportedShapes, compile_shapes
-from foerdergraph.validate import (
+from foerdergraph.validate.engine import (
     ValidationReport,
     Violation,
     validate,
     validation_store,
 )
+from foerdergraph.validate.sparql import SUPPORTED, UnsupportedShapes, compile_shapes
 from test_shapes import CASES, load_dataset
 
 _NUMBER = re.compile(r'"(.*)"\^\^xsd:(decimal|integer)')

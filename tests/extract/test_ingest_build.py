@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from foerdergraph.build import build
 from foerdergraph.cli import main
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
+from foerdergraph.core.iri import graph_iri
 from foerdergraph.extract import draft as draft_module
-from foerdergraph.extract.ingest import IngestError, ingest
-from foerdergraph.iri import graph_iri
-from foerdergraph.store import open_store
+from foerdergraph.publish.store import open_store
+from foerdergraph.workflows.build import build
+from foerdergraph.workflows.draft import IngestError, ingest
 
 FG = "https://w3id.org/foerdergraph/ontology#"
 NEW_DOC = """Meldung vom 14.03.2019

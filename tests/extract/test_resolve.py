@@ -6,11 +6,11 @@ from pathlib import Path
 
 import yaml
 
-from foerdergraph.config import DEFAULT_BASE_IRI
+from foerdergraph.core.config import DEFAULT_BASE_IRI
+from foerdergraph.core.iri import mint
 from foerdergraph.extract.gazetteer import Entry, Gazetteer
 from foerdergraph.extract.model import Entity
 from foerdergraph.extract.resolve import Resolver, short_key
-from foerdergraph.iri import mint
 
 from .helpers import run
 

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
 from foerdergraph.serve.app import create_app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serve"

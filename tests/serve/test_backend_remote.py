@@ -14,11 +14,11 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.backend.endpoints import Endpoints, RemoteStoreError
-from foerdergraph.backend.substitute import with_bindings
-from foerdergraph.backend.upload import remote_graph_counts, upload_build, upload_release
-from foerdergraph.config import Settings
-from foerdergraph.errors import BuildError
+from foerdergraph.core.config import Settings
+from foerdergraph.core.errors import BuildError
+from foerdergraph.remote.endpoints import Endpoints, RemoteStoreError
+from foerdergraph.remote.substitute import with_bindings
+from foerdergraph.remote.upload import remote_graph_counts, upload_build, upload_release
 from foerdergraph.serve.app import create_app
 
 from .conftest import BASE, FIXTURES, free_port, make_release

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.config import load_settings
+from foerdergraph.core.config import load_settings
 from foerdergraph.serve.app import create_app
 
 

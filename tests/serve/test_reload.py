@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
 from foerdergraph.serve.app import create_app
 
 from .conftest import BASE, FIXTURES, make_release

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
 from foerdergraph.extract.contract import to_json
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.pipeline import extract_file

@@ -6,7 +6,7 @@ Plain `ratio` (not partial or token-set ratios) is used on purpose: those score
 "Bezirksregierung Münster, Dezernat 34" as the Bezirksregierung itself, and a sub-unit must not
 silently become its parent. Names that differ in a number never match ("Umbau 21" vs "Umbau 22").
 Only when nothing matches does the entity get a new key and IRI, minted with
-`foerdergraph.iri.mint` exactly as the build will mint it from that key.
+`foerdergraph.core.iri.mint` exactly as the build will mint it from that key.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import re
 
 from rapidfuzz import fuzz
 
-from foerdergraph.config import DEFAULT_BASE_IRI
+from foerdergraph.core.config import DEFAULT_BASE_IRI
+from foerdergraph.core.iri import mint, slugify
 from foerdergraph.extract.gazetteer import Entry, Gazetteer
 from foerdergraph.extract.model import Entity, Extraction
 from foerdergraph.extract.normalise import fuzzy_key
-from foerdergraph.iri import mint, slugify
 
 RESOLVE_THRESHOLD = 92.0
 """Minimum rapidfuzz ratio (0-100) for a fuzzy match to an existing entity."""
@@ -41,7 +41,7 @@ under `place`."""
 
 
 def mint_kind(entity: Entity) -> str:
-    """The IRI kind (`foerdergraph.iri.KINDS`) of a new entity."""
+    """The IRI kind (`foerdergraph.core.iri.KINDS`) of a new entity."""
     if entity.kind == "region":
         return "place"
     if entity.kind == "programme":

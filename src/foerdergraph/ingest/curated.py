@@ -19,7 +19,11 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, XSD
 
-from foerdergraph.errors import InputError, InputProblem
+from foerdergraph.core.errors import InputError, InputProblem
+from foerdergraph.core.iri import mint
+from foerdergraph.core.ontology import OntologyIndex
+from foerdergraph.core.vocab import FG
+from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.evidence import (
     QuoteNotFound,
     evidence_iri,
@@ -35,10 +39,6 @@ from foerdergraph.ingest.registry import (
     parse_entities,
 )
 from foerdergraph.ingest.sources import SourceDocument
-from foerdergraph.ingest.yamlfile import read_mapping
-from foerdergraph.iri import mint
-from foerdergraph.ontology import OntologyIndex
-from foerdergraph.vocab import FG
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

@@ -14,8 +14,12 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from foerdergraph.config import Settings
-from foerdergraph.errors import InputError, InputProblem
+from foerdergraph.core.config import Settings
+from foerdergraph.core.errors import InputError, InputProblem
+from foerdergraph.core.iri import graph_iri
+from foerdergraph.core.ontology import OntologyIndex, load_ontology
+from foerdergraph.core.vocab import FG, SD, bind_prefixes
+from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.curated import facts_triples, read_facts_file
 from foerdergraph.ingest.registry import (
     Registry,
@@ -24,11 +28,7 @@ from foerdergraph.ingest.registry import (
     load_registry_file,
 )
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
-from foerdergraph.ingest.yamlfile import read_mapping
-from foerdergraph.iri import graph_iri
-from foerdergraph.ontology import OntologyIndex, load_ontology
-from foerdergraph.store import fill_store, from_oxigraph
-from foerdergraph.vocab import FG, SD, bind_prefixes
+from foerdergraph.publish.store import fill_store, from_oxigraph
 
 
 @dataclass

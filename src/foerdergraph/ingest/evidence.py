@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from foerdergraph.iri import mint
-from foerdergraph.vocab import FG
+from foerdergraph.core.iri import mint
+from foerdergraph.core.vocab import FG
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

@@ -17,11 +17,11 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from foerdergraph.errors import InputError, InputProblem
-from foerdergraph.ingest.yamlfile import read_mapping
-from foerdergraph.iri import mint, slugify
-from foerdergraph.ontology import OntologyIndex
-from foerdergraph.vocab import FG
+from foerdergraph.core.errors import InputError, InputProblem
+from foerdergraph.core.iri import mint, slugify
+from foerdergraph.core.ontology import OntologyIndex
+from foerdergraph.core.vocab import FG
+from foerdergraph.core.yamlfile import read_mapping
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

@@ -18,10 +18,10 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from foerdergraph.errors import InputError, InputProblem
-from foerdergraph.ingest.yamlfile import read_mapping
-from foerdergraph.iri import mint
-from foerdergraph.vocab import FG, SCHEMA
+from foerdergraph.core.errors import InputError, InputProblem
+from foerdergraph.core.iri import mint
+from foerdergraph.core.vocab import FG, SCHEMA
+from foerdergraph.core.yamlfile import read_mapping
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from foerdergraph.errors import InputError, InputProblem
+from foerdergraph.core.errors import InputError, InputProblem
 
 HEADER = "#+"
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "date")

@@ -25,8 +25,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
-from foerdergraph.backend import RemoteStoreError
-from foerdergraph.config import Settings
+from foerdergraph.core.config import Settings
+from foerdergraph.remote import RemoteStoreError
 from foerdergraph.serve import linked_data, negotiation, results
 from foerdergraph.serve.canned import CannedQueries
 from foerdergraph.serve.limits import BodySizeLimit
@@ -69,8 +69,8 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
     local store with its worker pool, or the remote server named by `settings.store_url`."""
     if settings.store_url:
         # imported here: the HTTP client is only needed with a remote store
-        from foerdergraph.backend.endpoints import Endpoints
-        from foerdergraph.backend.remote_store import RemoteStore
+        from foerdergraph.remote.endpoints import Endpoints
+        from foerdergraph.remote.remote_store import RemoteStore
         from foerdergraph.serve.remote import RemoteQueries
 
         endpoints = Endpoints.from_url(settings.store_url)

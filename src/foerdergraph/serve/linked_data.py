@@ -17,7 +17,7 @@ from itertools import islice, pairwise
 
 import pyoxigraph as ox
 
-from foerdergraph.config import ONTOLOGY_NS, ROLE_NS
+from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from foerdergraph.serve.memory_copy import store_graphs
 
 if TYPE_CHECKING:  # httpx stays out of a local server's start-up
-    from foerdergraph.backend.remote_store import QuadSource, RemoteStore
+    from foerdergraph.remote.remote_store import QuadSource, RemoteStore
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from foerdergraph.backend.endpoints import Endpoints, unreachable
-from foerdergraph.backend.substitute import with_bindings
+from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.substitute import with_bindings
 from foerdergraph.serve import results
 from foerdergraph.serve.querying import to_response
 from foerdergraph.serve.release import Release

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from foerdergraph.config import ONTOLOGY_NS, ROLE_NS
+from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,7 @@
+"""`python -m foerdergraph.cli`."""
+
+import sys
+
+from foerdergraph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""CLI: `foerdergraph extract`, `foerdergraph ingest`, `foerdergraph eval`.
+
+Exit codes follow foerdergraph.cli: 0 success, 1 invalid data, 2 wrong usage, 3 missing input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from foerdergraph.core.config import load_settings
+from foerdergraph.extract.gazetteer import Gazetteer
+from foerdergraph.extract.reading import ReadError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_MISSING = 0, 1, 2, 3
+
+
+def _gazetteer(args: argparse.Namespace) -> Gazetteer:
+    if getattr(args, "no_registry", False):
+        return Gazetteer([])
+    return Gazetteer.from_data_dir(load_settings().data_dir)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from foerdergraph.extract.contract import to_json
+    from foerdergraph.extract.pipeline import extract_file
+
+    settings = load_settings()
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"extract: no such file: {path}", file=sys.stderr)
+        return EXIT_MISSING
+    gazetteer = _gazetteer(args)
+    try:
+        result = extract_file(path, gazetteer, settings.base_iri)
+    except ReadError as err:
+        print(f"extract: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    for warning in result.warnings:
+        print(f"extract: {path.name}: {warning}", file=sys.stderr)
+    if args.format == "turtle":
+        from foerdergraph.core.errors import InputError
+        from foerdergraph.workflows.draft_rdf import to_graph
+
+        try:
+            graph = to_graph(result, settings, gazetteer)
+        except InputError as err:
+            print(f"extract: the extraction does not translate to RDF:\n{err}", file=sys.stderr)
+            return EXIT_INVALID
+        sys.stdout.write(graph.serialize(format="turtle"))
+    else:
+        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from foerdergraph.workflows.draft import IngestError, ingest
+
+    settings = load_settings()
+    try:
+        written = ingest(
+            Path(args.path),
+            settings,
+            doc_id=args.id,
+            title=args.title,
+            publisher=args.publisher,
+            url=args.url,
+            gazetteer=_gazetteer(args),
+        )
+    except FileNotFoundError as err:
+        print(f"ingest: {err}", file=sys.stderr)
+        return EXIT_MISSING
+    except (IngestError, ReadError) as err:
+        print(f"ingest: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from foerdergraph.extract.evaluate import run_eval
+
+    return run_eval(load_settings(), shared=args.shared, use_registry=not args.no_registry)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "extract", help="extract organisations, persons, programmes, relations from one text"
+    )
+    p.add_argument("path", help="a German text (UTF-8, cp1252, Latin-1 or HTML)")
+    p.add_argument("--format", choices=("json", "turtle"), default="json")
+    p.add_argument(
+        "--no-registry", action="store_true", help="do not use data/ as gazetteer (rules only)"
+    )
+    p.set_defaults(handler=cmd_extract)
+
+    p = subparsers.add_parser(
+        "ingest", help="add a document to data/sources with its extracted facts as a draft"
+    )
+    p.add_argument("path", help="the document to add")
+    p.add_argument("--id", help="document id (default: from the file name)")
+    p.add_argument("--title", help="title for the metadata (default: first line)")
+    p.add_argument("--publisher", help="publisher for the metadata")
+    p.add_argument("--url", help="source URL for the metadata")
+    p.add_argument("--no-registry", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_ingest)
+
+    p = subparsers.add_parser("eval", help="score the extractor on the devset and the seeds")
+    p.add_argument(
+        "--shared",
+        type=Path,
+        default=None,
+        help="the shared folder (default: ../shared beside the project)",
+    )
+    p.add_argument(
+        "--no-registry",
+        action="store_true",
+        help="score the rules alone, without data/ as gazetteer",
+    )
+    p.set_defaults(handler=cmd_eval)

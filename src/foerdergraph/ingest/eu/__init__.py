@@ -1,0 +1,1 @@
+"""The EU beneficiary lists (ERDF, ESF): parsing, amounts, beneficiary names."""

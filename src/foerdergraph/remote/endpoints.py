@@ -1,0 +1,78 @@
+"""Where a remote SPARQL server takes queries, updates and graph uploads, and how to log in.
+
+Servers lay their endpoints out differently (Oxigraph `/query` `/update` `/store`, Fuseki
+`/ds/query` `/ds/update` `/ds/data`, Virtuoso one `/sparql` plus `/sparql-graph-crud`), so the
+defaults follow Oxigraph and every URL can be set on its own. Credentials come only from the
+environment, never from command lines (which other users of the machine can read).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+from foerdergraph.remote import RemoteStoreError
+
+NO_GSP = ("", "none", "off")
+"""FOERDERGRAPH_STORE_GSP values that switch the Graph Store Protocol off (Update only)."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The URLs of one remote SPARQL server and the credentials to use there."""
+
+    base: str
+    query: str
+    update: str
+    gsp: str | None
+    auth: httpx.Auth | None = field(default=None, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_url(cls, url: str, env: Mapping[str, str] | None = None) -> Endpoints:
+        """Endpoints for `url`: Oxigraph's layout unless FOERDERGRAPH_STORE_QUERY, _UPDATE or
+        _GSP say otherwise; auth from FOERDERGRAPH_STORE_USER/_PASSWORD (Basic, or Digest with
+        FOERDERGRAPH_STORE_AUTH=digest) or FOERDERGRAPH_STORE_TOKEN (Bearer)."""
+        env = os.environ if env is None else env
+        root = url.rstrip("/")
+        gsp = env.get("FOERDERGRAPH_STORE_GSP", root + "/store")
+        auth: httpx.Auth | None = None
+        headers: dict[str, str] = {}
+        if user := env.get("FOERDERGRAPH_STORE_USER"):
+            password = env.get("FOERDERGRAPH_STORE_PASSWORD", "")
+            if env.get("FOERDERGRAPH_STORE_AUTH", "basic").lower() == "digest":
+                auth = httpx.DigestAuth(user, password)
+            else:
+                auth = httpx.BasicAuth(user, password)
+        elif token := env.get("FOERDERGRAPH_STORE_TOKEN"):
+            headers["Authorization"] = f"Bearer {token}"
+        return cls(
+            base=root,
+            query=env.get("FOERDERGRAPH_STORE_QUERY", root + "/query"),
+            update=env.get("FOERDERGRAPH_STORE_UPDATE", root + "/update"),
+            gsp=None if gsp.lower() in NO_GSP else gsp,
+            auth=auth,
+            headers=headers,
+        )
+
+    def client(self, timeout: float) -> httpx.Client:
+        """A blocking client for lookups and uploads (run in threads, never on an event loop)."""
+        return httpx.Client(auth=self.auth, headers=dict(self.headers), timeout=timeout)
+
+    def async_client(self, timeout: float, connections: int = 32) -> httpx.AsyncClient:
+        """An asynchronous client for the query proxy of `serve`."""
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        return httpx.AsyncClient(
+            auth=self.auth, headers=dict(self.headers), timeout=timeout, limits=limits
+        )
+
+
+def unreachable(endpoints: Endpoints, error: Exception) -> RemoteStoreError:
+    """The error every caller shows when the server cannot be reached at all."""
+    return RemoteStoreError(
+        f"the SPARQL store at {endpoints.base} is unreachable ({type(error).__name__}: {error}); "
+        "is it running, and are FOERDERGRAPH_STORE and its endpoint URLs right?"
+    )

@@ -1,1 +1,0 @@
-"""Inference rules as SPARQL (data, read by foerdergraph.reason)."""

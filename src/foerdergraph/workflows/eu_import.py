@@ -1,0 +1,664 @@
+"""Turning a parsed beneficiary list into its own named graph, plus a report.
+
+Modelling (docs/import.md): each row is an fg:DataRecord (the row's provenance: dataset + row
+number); the operation is an fg:Project, the money an fg:Grant for it, the beneficiary an
+organisation resolved across rows and lists, the competition or ESF measure an undertaking
+inside the operational programme (CCI code). The beneficiary's part is also stated as an
+fg:Participation with role:beneficiary plus the direct fg:beneficiaryOf, exactly as curated
+document facts are, so the same queries (recurring partners) work over both.
+
+Output is deterministic: sorted N-Triples lines inside one TriG graph block, gzip without a
+timestamp, so a re-import of an unchanged file gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from foerdergraph.core.config import Settings
+from foerdergraph.core.iri import graph_iri, mint, slugify
+from foerdergraph.core.vocab import FG, ROLE, SCHEMA
+from foerdergraph.ingest.dataset import load_inputs
+from foerdergraph.ingest.eu.beneficiaries import (
+    Entity,
+    RegistryEntry,
+    Resolver,
+    Veto,
+    clean_label,
+)
+from foerdergraph.ingest.eu.lists import Operation, ParsedList, parse_list
+from foerdergraph.publish.store import fill_store, to_oxigraph
+from foerdergraph.validate.engine import ValidationReport, load_shapes, validate_store
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+FUNDS = {
+    "efre": ("Europäischer Fonds für regionale Entwicklung", "EFRE"),
+    "esf": ("Europäischer Sozialfonds", "ESF"),
+}
+"""Registry keys of the funds; labels used only when data/entities.yaml lacks the key."""
+
+_ADMINISTRATION = re.compile(
+    r"^(?:Vorbereitung|Organisation)\s+und\s+Durchführung\s+des\s+"
+    r"(?P<noun>Projektaufrufe?s?|Wettbewerbe?s|Förderwettbewerbe?s)\s+[\"„]?(?P<name>[^\"“”]+?)[\"“”]?$"
+)
+"""Operation names that say the beneficiary runs a call ("Vorbereitung und Durchführung des
+Projektaufrufes Regio.NRW 2014"): the beneficiary then administers that call."""
+
+
+@dataclass
+class ImportResult:
+    name: str
+    format: str
+    rows_read: int
+    imported: int
+    rejected: list[dict[str, object]]
+    merges: list[dict[str, object]]
+    links: list[dict[str, object]]
+    repairs: list[dict[str, object]]
+    administration: list[dict[str, object]]
+    warnings: list[str] = field(default_factory=list)
+    triples: int = 0
+    trig_path: Path | None = None
+    report_path: Path | None = None
+
+    def report(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "imported": self.imported,
+            "rejected": self.rejected,
+            "entities_merged": self.merges,
+            "linked_to_registry": self.links,
+            "repairs": self.repairs,
+            "administration": self.administration,
+            "triples": self.triples,
+            "warnings": self.warnings,
+        }
+
+
+# -- inputs next to the list: description, registry, curation ------------------------------------
+
+
+def read_description(path: Path) -> dict[str, object]:
+    """The OpenSpending `source.description.yaml` beside the file, or {} when there is none."""
+    candidate = path.parent / "source.description.yaml"
+    if not candidate.is_file():
+        return {}
+    return yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+
+
+def load_registry(data_dir: Path) -> list[RegistryEntry]:
+    """Entities of data/entities.yaml and data/reference/*.yaml with every surface form."""
+    files = [data_dir / "entities.yaml", *sorted((data_dir / "reference").glob("*.yaml"))]
+    entries = []
+    for path in files:
+        if not path.is_file():
+            continue
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind, items in content.items():
+            if kind == "provenance" or not isinstance(items, dict):
+                continue
+            for key, entry in items.items():
+                if isinstance(entry, dict) and entry.get("label"):
+                    names = tuple(str(a) for a in entry.get("alt") or ())
+                    if entry.get("ags"):
+                        names += (f"ags:{entry['ags']}",)
+                    entries.append(RegistryEntry(kind, str(key), str(entry["label"]), names))
+                    object.__setattr__(entries[-1], "cls", str(entry.get("class", "")))
+    return entries
+
+
+@dataclass(frozen=True)
+class Curation:
+    vetoes: list[Veto]
+    links: dict[str, str]
+    part_of: list[tuple[str, str, str]]
+
+
+def load_curation(data_dir: Path) -> Curation:
+    """data/curation/merge-vetoes.yaml and beneficiary-links.yaml (both optional)."""
+    folder = data_dir / "curation"
+    vetoes, links, part_of = [], {}, []
+    if (path := folder / "merge-vetoes.yaml").is_file():
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("vetoes") or []:
+            a, b = item["names"]
+            vetoes.append(Veto((str(a), str(b)), str(item.get("reason", ""))))
+    if (path := folder / "beneficiary-links.yaml").is_file():
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("links") or []:
+            links[str(item["name"])] = str(item["entity"])
+            if item.get("part_of_name"):
+                part_of.append(
+                    (str(item["name"]), str(item["part_of_name"]), str(item.get("note", "")))
+                )
+    return Curation(vetoes, links, part_of)
+
+
+# -- the graph --------------------------------------------------------------------------------
+
+
+def _key(*parts: str) -> str:
+    """A readable, bounded slug: long operation names keep 60 characters plus a short hash."""
+    text = " ".join(parts)
+    slug = slugify(text)
+    return slug if len(slug) <= 70 else f"{slug[:60]}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+
+
+def _de(text: str) -> Literal:
+    return Literal(clean_label(text), lang="de")
+
+
+class _Builder:
+    def __init__(
+        self,
+        parsed: ParsedList,
+        name: str,
+        source: Path,
+        settings: Settings,
+        registry: list[RegistryEntry],
+        curation: Curation,
+    ) -> None:
+        self.parsed, self.name, self.base = parsed, name, settings.base_iri
+        self.source = source
+        self.registry = registry
+        self.registry_keys = {(e.kind, e.key) for e in registry}
+        self.curation = curation
+        self.triples: set[Triple] = set()
+        self.graph = graph_iri("import", name, base=self.base)
+        self.dataset = mint("dataset", name, base=self.base)
+        self.shared_labels = labels_in_other_imports(settings.data_dir / "imports", name)
+        self.project_labels: dict[URIRef, str] = {}
+        self.place_labels: dict[URIRef, str] = {}
+        """The first spelling of each seat ("Ex Eindhoven", later "EX Eindhoven"): one place,
+        one German prefLabel; the other spellings become altLabels."""
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.triples.add((s, p, o))
+
+    def known(self, kind: str, key: str) -> bool:
+        return (kind, key) in self.registry_keys
+
+    # entities ----------------------------------------------------------------------------
+    def entity_iri(self, entity: Entity, kind: str) -> URIRef:
+        if entity.registry is not None:
+            return mint(entity.registry.kind, entity.registry.key, base=self.base)
+        return mint(kind, "import", entity.key, base=self.base)
+
+    def describe_entity(self, entity: Entity, iri: URIRef, cls: URIRef) -> None:
+        """Labels and merge explanations; a registry entity keeps its curated label and class."""
+        if entity.registry is None:
+            # one IRI per beneficiary in every list, so one label: the one another list chose
+            label = self.shared_labels.get(iri, clean_label(entity.label))
+            self.add(iri, RDF.type, cls)
+            self.add(iri, SKOS.prefLabel, Literal(label, lang="de"))
+            if label != clean_label(entity.label):
+                self.add(iri, SKOS.altLabel, _de(entity.label))
+        else:
+            label = clean_label(entity.registry.label)
+            reg_cls = getattr(entity.registry, "cls", "")
+            self.add(iri, RDF.type, FG[reg_cls] if reg_cls else cls)
+        for form in sorted({clean_label(n) for n in entity.names}):
+            if form != label:
+                self.add(iri, SKOS.altLabel, Literal(form, lang="de"))
+        explained = list(entity.links)
+        if entity.registry_link is not None:
+            explained.append(entity.registry_link)
+        for link in explained:
+            node = mint("evidence", "merge", self.name, _key(link.name), base=self.base)
+            self.add(iri, FG.resolution, node)
+            self.add(node, RDF.type, FG.MergeExplanation)
+            self.add(node, FG.mergedName, Literal(clean_label(link.name)))
+            self.add(node, FG.matchedName, Literal(clean_label(link.matched)))
+            self.add(node, FG.mergeRule, Literal(link.rule))
+            self.add(node, PROV.wasDerivedFrom, self.dataset)
+            if link.score is not None:
+                self.add(node, FG.mergeScore, Literal(f"{link.score:.1f}", datatype=XSD.decimal))
+
+    # fixed things: dataset, fund, programme -------------------------------------------------
+    def describe_dataset(self, description: dict[str, object], sha256: str) -> None:
+        d = self.dataset
+        self.add(d, RDF.type, FG.SourceDataset)
+        resources = description.get("resources") or [{}]
+        resource = resources[0] if isinstance(resources, list) and resources else {}
+        title = str(description.get("title") or resource.get("title") or self.name)
+        self.add(d, DCTERMS.title, Literal(title))
+        self.add(d, SKOS.prefLabel, Literal(title, lang="de"))
+        self.add(d, DCTERMS.identifier, Literal(self.source.name))
+        self.add(d, FG.sha256, Literal(sha256))
+        if issued := resource.get("publication_date"):
+            self.add(d, DCTERMS.issued, Literal(str(issued), datatype=XSD.date))
+        for src in description.get("sources") or []:
+            if src.get("name"):
+                self.add(d, DCTERMS.publisher, Literal(str(src["name"])))
+            if src.get("web"):
+                self.add(d, DCTERMS.source, URIRef(str(src["web"]).replace(" ", "%20")))
+        for person in description.get("contributors") or []:
+            self.add(d, DCTERMS.contributor, Literal(str(person).split(" (")[0]))
+        if text := description.get("description"):
+            self.add(d, DCTERMS.description, Literal(str(text), lang="en"))
+        self.add(self.graph, PROV.wasDerivedFrom, d)
+
+    def fund(self) -> URIRef:
+        key = self.parsed.format.fund
+        iri = mint("fund", key, base=self.base)
+        if not self.known("fund", key):
+            label, alt = FUNDS[key]
+            self.add(iri, RDF.type, FG.Fund)
+            self.add(iri, SKOS.prefLabel, Literal(label, lang="de"))
+            self.add(iri, SKOS.altLabel, Literal(alt, lang="de"))
+        return iri
+
+    def programme(self, fund: URIRef) -> URIRef:
+        fmt = self.parsed.format
+        iri = mint("programme", fmt.cci, base=self.base)
+        acronym = FUNDS[fmt.fund][1]
+        self.add(iri, RDF.type, FG.FundingProgramme)
+        self.add(
+            iri,
+            SKOS.prefLabel,
+            Literal(f"Operationelles Programm {acronym} NRW {fmt.period}", lang="de"),
+        )
+        self.add(iri, DCTERMS.identifier, Literal(fmt.cci))
+        self.add(iri, FG.fundingSource, fund)
+        start, end = fmt.period.split("-")
+        self.add(iri, SCHEMA.startDate, Literal(start, datatype=XSD.gYear))
+        self.add(iri, SCHEMA.endDate, Literal(end, datatype=XSD.gYear))
+        return iri
+
+
+_PREF_LABEL_LINE = re.compile(
+    r"^<([^>]+/id/(?:organisation|programme|call)/import/[^>]+)> "
+    r'<http://www\.w3\.org/2004/02/skos/core#prefLabel> "((?:[^"\\]|\\.)*)"@de \.$'
+)
+
+
+def labels_in_other_imports(imports_dir: Path, own_name: str) -> dict[URIRef, str]:
+    """The German prefLabels the other imports (data/imports/*.trig.gz) gave to imported
+    entities. The same beneficiary has one IRI in every list but may be spelt differently
+    ("Forschungszentrum Jülich" / "… GmbH"); reusing the label already chosen keeps one
+    prefLabel per IRI, and re-importing converges (the label that exists elsewhere wins)."""
+    labels: dict[URIRef, str] = {}
+    for path in sorted(imports_dir.glob("*.trig.gz")):
+        if path.name == f"{own_name}.trig.gz":
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if (m := _PREF_LABEL_LINE.match(line.rstrip("\n"))) is not None:
+                    text = json.loads(f'"{m[2]}"')
+                    labels.setdefault(URIRef(m[1]), text)
+    return labels
+
+
+def _place_key(code: str, by_ags: dict[str, RegistryEntry]) -> tuple[RegistryEntry | None, str]:
+    """The reference entity for an 8-digit Gebietskennziffer: the full key, else the Kreis,
+    Regierungsbezirk or Land it denotes when its tail is zeros (05000000 = NRW)."""
+    candidates = [(code, "ags")]
+    for width in (5, 3, 2):
+        if set(code[width:]) == {"0"}:
+            candidates.append((code[:width], f"ags-prefix-{width}"))
+    for key, rule in candidates:
+        if key in by_ags:
+            return by_ags[key], rule
+    return None, ""
+
+
+def build_graph(
+    parsed: ParsedList, name: str, source: Path, settings: Settings, description: dict[str, object]
+) -> tuple[set[Triple], ImportResult]:
+    registry = load_registry(settings.data_dir)
+    curation = load_curation(settings.data_dir)
+    b = _Builder(parsed, name, source, settings, registry, curation)
+    fmt = parsed.format
+    ops = parsed.operations
+    b.describe_dataset(description, hashlib.sha256(source.read_bytes()).hexdigest())
+    fund = b.fund()
+    programme = b.programme(fund)
+
+    orgs = Resolver(
+        [e for e in registry if e.kind == "organisation"], curation.vetoes, curation.links
+    ).resolve(Counter(op.beneficiary for op in ops))
+    undertakings = [e for e in registry if e.kind in {"programme", "call", "initiative"}]
+    admin_targets = {
+        op.row: _admin_target(m) for op in ops if (m := _ADMINISTRATION.match(clean_label(op.name)))
+    }
+    comp_names = Counter(op.competition for op in ops if op.competition)
+    comp_names.update(admin_targets.values())
+    comps = Resolver(undertakings, curation.vetoes, threshold=90.0).resolve(comp_names)
+    by_ags = {
+        n[4:]: e
+        for e in registry
+        if e.kind in {"place", "organisation"}
+        for n in e.names
+        if n.startswith("ags:")
+    }
+
+    competitions = {op.competition for op in ops if op.competition}
+    comp_iris: dict[str, URIRef] = {}
+    for comp_name in sorted(comp_names):
+        entity = comps[comp_name]
+        kind = _undertaking_kind(comp_name, competitions)
+        iri = b.entity_iri(entity, kind)
+        if entity.registry is None:
+            iri = mint(kind, "import", _key(fmt.name, entity.key), base=settings.base_iri)
+        comp_iris[comp_name] = iri
+        b.describe_entity(entity, iri, FG.FundingCall if kind == "call" else FG.FundingProgramme)
+        if entity.registry is None:
+            b.add(iri, FG.partOf, programme)
+
+    result = ImportResult(
+        name,
+        fmt.name,
+        parsed.rows_read,
+        len(ops),
+        [{"row": r.row, "reason": r.reason} for r in parsed.rejections],
+        [],
+        [],
+        [],
+        [],
+    )
+    category_scheme = mint("concept", "eu-intervention-category", base=settings.base_iri)
+    seen_entities: set[int] = set()
+    for op in ops:
+        row = mint("evidence", "import", name, "row", op.row, base=settings.base_iri)
+        b.add(row, RDF.type, FG.DataRecord)
+        b.add(row, FG.inDataset, b.dataset)
+        b.add(row, FG.row, Literal(op.row, datatype=XSD.integer))
+
+        entity = orgs[op.beneficiary]
+        agent = b.entity_iri(entity, "organisation")
+        if id(entity) not in seen_entities:
+            seen_entities.add(id(entity))
+            b.describe_entity(entity, agent, FG.Organisation)
+
+        comp = comp_iris.get(op.competition) if op.competition else None
+        if op.competition and fmt.competition_in_name:
+            project = mint(
+                "project", "import", _key(fmt.name, op.competition, op.name), base=settings.base_iri
+            )
+        else:
+            project = mint("project", "import", name, "row", op.row, base=settings.base_iri)
+        b.add(project, RDF.type, FG.Project)
+        # rows spelling one operation differently ("TRACK-AF-Studie", "Track-AF-Studie") share
+        # the project: the first row's spelling is its label, the others alternative labels
+        label = b.project_labels.setdefault(project, clean_label(op.name))
+        b.add(
+            project,
+            SKOS.prefLabel if label == clean_label(op.name) else SKOS.altLabel,
+            _de(op.name),
+        )
+        b.add(project, FG.partOf, comp or programme)
+        b.add(project, FG.evidence, row)
+        if op.start:
+            b.add(project, SCHEMA.startDate, Literal(op.start, datatype=XSD.date))
+        if op.end:
+            b.add(project, SCHEMA.endDate, Literal(op.end, datatype=XSD.date))
+        if op.summary and clean_label(op.summary) != clean_label(op.name):
+            b.add(project, DCTERMS.description, _de(op.summary))
+
+        grant = mint("grant", "import", name, "row", op.row, base=settings.base_iri)
+        b.add(grant, RDF.type, FG.Grant)
+        b.add(grant, FG.amount, Literal(op.amount, datatype=XSD.decimal))
+        b.add(grant, FG.currency, Literal("EUR"))
+        b.add(grant, FG.amountBasis, Literal(op.amount_basis))
+        if op.amount_on_completion is not None:
+            b.add(
+                grant, FG.amountOnCompletion, Literal(op.amount_on_completion, datatype=XSD.decimal)
+            )
+        b.add(grant, FG.grantFor, project)
+        b.add(grant, FG.grantRecipient, agent)
+        b.add(grant, FG.fundingSource, fund)
+        b.add(grant, FG.underProgramme, comp or programme)
+        b.add(grant, FG.evidence, row)
+        if op.approval_year:
+            b.add(grant, FG.approvalYear, Literal(op.approval_year, datatype=XSD.gYear))
+
+        if op.category_code:
+            concept = mint(
+                "concept", "eu-intervention-category", op.category_code, base=settings.base_iri
+            )
+            b.add(concept, RDF.type, SKOS.Concept)
+            b.add(concept, SKOS.inScheme, category_scheme)
+            b.add(concept, SKOS.notation, Literal(op.category_code))
+            if op.category_label:
+                b.add(concept, SKOS.prefLabel, _de(op.category_label))
+            b.add(grant, FG.interventionCategory, concept)
+
+        place = _place(b, op, by_ags)
+        if place is not None:
+            b.add(project, FG.locatedIn, place)
+
+        _participation(b, agent, comp or project, ROLE.beneficiary, FG.beneficiaryOf, row)
+        if (target_name := admin_targets.get(op.row)) is not None:
+            target = comp_iris[target_name]
+            _participation(b, agent, target, ROLE["project-sponsor"], FG.administers, row)
+            result.administration.append(
+                {"row": op.row, "beneficiary": entity.label, "administers": str(target)}
+            )
+        if op.repair:
+            result.repairs.append({"row": op.row, "repair": op.repair})
+
+    _curated_part_of(b, orgs, result)
+    if fmt.competition_in_name or any(op.category_code for op in ops):
+        b.add(category_scheme, RDF.type, SKOS.ConceptScheme)
+        b.add(category_scheme, SKOS.prefLabel, Literal("EU-Interventionskategorien", lang="de"))
+
+    distinct = {id(e): e for e in orgs.values()}.values()
+    for entity in sorted(distinct, key=lambda e: e.key):
+        if entity.links:
+            result.merges.append(
+                {
+                    "entity": entity.label,
+                    "names": [clean_label(n) for n in entity.names],
+                    "merged": [
+                        {
+                            "name": clean_label(x.name),
+                            "into": clean_label(x.matched),
+                            "rule": x.rule,
+                            "score": x.score,
+                        }
+                        for x in entity.links
+                    ],
+                }
+            )
+        if entity.registry_link:
+            x = entity.registry_link
+            result.links.append(
+                {
+                    "entity": f"{entity.registry.kind}/{entity.registry.key}",  # type: ignore[union-attr]
+                    "name": clean_label(x.name),
+                    "rule": x.rule,
+                    "score": x.score,
+                }
+            )
+    return b.triples, result
+
+
+def _undertaking_kind(name: str, competitions: set[str]) -> str:
+    """What an undertaking the list names becomes: a competition (Wettbewerb) is a funding line
+    of the operational programme, so an fg:FundingProgramme inside it, whether it prefixes
+    operation names (ERDF 2007–2013 "Hightech.NRW: …") or a row says someone runs it
+    ("Durchführung des Wettbewerbs X"); then the nearest programme above a participation is the
+    competition and queries such as recurring-partners count each one. Only a Projektaufruf a row
+    says someone runs ("… des Projektaufrufes X") is an fg:FundingCall."""
+    return "call" if name.startswith("Projektaufruf") and name not in competitions else "programme"
+
+
+def _admin_target(match: re.Match[str]) -> str:
+    """The call a "Vorbereitung und Durchführung des Projektaufrufes X" row runs; a Projektaufruf
+    keeps its noun, as the registry names calls that way ("Projektaufruf Regio.NRW 2014")."""
+    name = clean_label(match["name"])
+    return f"Projektaufruf {name}" if match["noun"].startswith("Projektaufruf") else name
+
+
+def _participation(
+    b: _Builder, agent: URIRef, undertaking: URIRef, role: URIRef, direct: URIRef, row: URIRef
+) -> None:
+    digest = hashlib.sha1(f"{agent} {undertaking} {role}".encode()).hexdigest()[:16]
+    node = mint("participation", "import", b.name, digest, base=b.base)
+    b.add(node, RDF.type, FG.Participation)
+    b.add(node, FG.participant, agent)
+    b.add(node, FG.participationIn, undertaking)
+    b.add(node, FG.role, role)
+    b.add(node, FG.evidence, row)
+    b.add(agent, direct, undertaking)
+
+
+def _place(b: _Builder, op: Operation, by_ags: dict[str, RegistryEntry]) -> URIRef | None:
+    if op.area_code:
+        entry, _rule = _place_key(op.area_code, by_ags)
+        if entry is not None:
+            return mint(entry.kind, entry.key, base=b.base)
+        iri = mint("place", "ags", op.area_code, base=b.base)
+        b.add(iri, RDF.type, FG.Place)
+        b.add(iri, FG.ags, Literal(op.area_code))
+        b.add(iri, SKOS.prefLabel, Literal(f"Gebietskennziffer {op.area_code}", lang="de"))
+        return iri
+    if op.seat:
+        seat = clean_label(op.seat)
+        for entry in b.registry:
+            if entry.kind == "place" and seat in (entry.label, *entry.names):
+                return mint("place", entry.key, base=b.base)
+        iri = mint("place", "import", seat, base=b.base)
+        b.add(iri, RDF.type, FG.Place)
+        first = b.place_labels.setdefault(iri, seat)
+        b.add(iri, SKOS.prefLabel if first == seat else SKOS.altLabel, Literal(seat, lang="de"))
+        return iri
+    return None
+
+
+def _curated_part_of(b: _Builder, orgs: dict[str, Entity], result: ImportResult) -> None:
+    """Curated sub-organisation links ("Forschungszentrum Jülich, Projektträger ETN": the unit
+    belongs to the research centre), where both names occur in this list."""
+    by_label = {clean_label(n).casefold(): e for n, e in orgs.items()}
+    for unit_name, parent_name, _note in b.curation.part_of:
+        unit_entity = by_label.get(clean_label(unit_name).casefold())
+        parent_entity = by_label.get(clean_label(parent_name).casefold())
+        if unit_entity and parent_entity:
+            unit = b.entity_iri(unit_entity, "organisation")
+            parent = b.entity_iri(parent_entity, "organisation")
+            if unit != parent:
+                b.add(unit, FG.subOrganisationOf, parent)
+        elif unit_entity or parent_entity:
+            result.warnings.append(
+                f"curated part_of {unit_name!r} -> {parent_name!r}: only one name is in this list"
+            )
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+def serialise(graph: URIRef, triples: Iterable[Triple]) -> bytes:
+    """One TriG graph block of sorted N-Triples lines: stable bytes for unchanged input."""
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+    return (f"{graph.n3()} {{\n" + "\n".join(lines) + "\n}\n").encode("utf-8")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with mtime 0 and no file name in the header, so the bytes depend on content only."""
+    import io
+
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as gz:
+        gz.write(data)
+    return buffer.getvalue()
+
+
+class StrictError(Exception):
+    """--strict and at least one bad row: nothing was written."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        super().__init__(f"{len(result.rejected)} bad row(s); nothing written (--strict)")
+
+
+class InvalidImportError(Exception):
+    """The import graph fails the SHACL shapes: nothing was written."""
+
+    def __init__(self, path: Path, report: ValidationReport) -> None:
+        self.report = report
+        super().__init__(
+            f"{path}: the imported graph does not conform to the shapes; nothing written\n"
+            + report.text()
+        )
+
+
+def validate_import(
+    graph: URIRef, triples: Iterable[Triple], settings: Settings
+) -> ValidationReport:
+    """Validate what this import changes: its own graph, with the curated graphs (ontology,
+    registry, reference data, documents) it links to as context, not the whole project (other
+    imports are left out; the build validates everything together)."""
+    store = ox.Store()
+    fill_store(store, [(p.iri, p.graph) for p in load_inputs(settings).parts])
+    name = ox.NamedNode(str(graph))
+    store.bulk_extend(ox.Quad(*map(to_oxigraph, triple), name) for triple in triples)  # type: ignore[misc]
+    shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+    return validate_store(store, shapes=shapes)
+
+
+def default_name(path: Path, description: dict[str, object], format_name: str) -> str:
+    """The import's name: the folder name when a description sits beside the file, else the
+    detected format's name."""
+    return slugify(path.parent.name) if description else format_name
+
+
+def run_import(
+    path: Path, settings: Settings, name: str | None = None, strict: bool = False
+) -> ImportResult:
+    parsed = parse_list(path)
+    description = read_description(path)
+    name = slugify(name) if name else default_name(path, description, parsed.format.name)
+    triples, result = build_graph(parsed, name, path, settings, description)
+    if not description:
+        result.warnings.append(
+            "no source.description.yaml beside the file: publisher and publication date are unknown"
+        )
+    result.triples = len(triples)
+    if strict and result.rejected:
+        raise StrictError(result)
+    report = validate_import(b_graph(name, settings), triples, settings)
+    if not report.conforms:
+        raise InvalidImportError(path, report)
+    out = settings.data_dir / "imports"
+    result.trig_path = out / f"{name}.trig.gz"
+    result.report_path = out / f"{name}.report.json"
+    _atomic_write(result.trig_path, gzip_bytes(serialise(b_graph(name, settings), triples)))
+    report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    _atomic_write(result.report_path, report.encode("utf-8"))
+    return result
+
+
+def b_graph(name: str, settings: Settings) -> URIRef:
+    return graph_iri("import", name, base=settings.base_iri)
+
+
+__all__ = ["ImportResult", "InvalidImportError", "StrictError", "date", "run_import"]
