@@ -16,12 +16,12 @@ from foerdergraph.cli import main
 from foerdergraph.core.config import Settings
 from foerdergraph.core.ontology import load_ontology
 from foerdergraph.core.vocab import FG, ROLE
-from foerdergraph.ingest import eu_import
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu.amounts import AmountError, parse_amount
 from foerdergraph.ingest.eu.beneficiaries import Resolver, Veto, merge_rule
 from foerdergraph.ingest.eu.lists import FormatError, parse_list
 from foerdergraph.validate.engine import ValidationReport, load_shapes, validate
+from foerdergraph.workflows import eu_import
 from foerdergraph.workflows.eu_import import InvalidImportError, StrictError, run_import
 
 ROOT = Path(__file__).resolve().parents[2]

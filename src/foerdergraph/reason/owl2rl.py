@@ -4,8 +4,8 @@ Researchers query with org:Organization, prov:wasDerivedFrom or schema:funder wi
 terms because the closure is stored. The rules are the OWL 2 RL rules our ontology relies on
 (class and property hierarchies, equivalences, inverses, transitive and symmetric properties,
 domains and ranges, property chains, disjointness). They are proven to give owlrl's entailments
-on the seed graph and on a synthetic one (tests/test_reason.py). owl:sameAs links point only to
-external IRIs (Wikidata), so equality rules are not run.
+on the seed graph and on a synthetic one (tests/reason/test_owl2rl.py). owl:sameAs links point
+only to external IRIs (Wikidata), so equality rules are not run.
 
 Why not run every rule over every triple until nothing changes (as owlrl does, or as SPARQL
 Updates do)? Each such pass costs a scan of the whole graph and re-derives what is known. Here the

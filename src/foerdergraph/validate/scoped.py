@@ -23,7 +23,7 @@ links two of F's values (`FILTER NOT EXISTS { ?s ?p ?o }` with ?s, ?o values of 
 ontology, held whole. `context_plan` derives those predicate sets from the shapes themselves
 (SPARQL via rdflib's parser) and refuses shapes it cannot bound; the context holds, for each
 such (node, predicate), the triples of *every* graph, so each owned result sees exactly what it
-sees in the union. Tests (tests/test_scoped_validation.py) compare with full validation on every
+sees in the union. Tests (tests/validate/test_scoped.py) compare with full validation on every
 failing fixture and on the real project.
 
 An edit also changes what nodes of *other* graphs read: a project's class another document's

@@ -3,7 +3,7 @@
 pyshacl walks the data graph node by node in Python (6.7 s at 100 k triples, 78 s at 1 M); the
 SHACL spec defines every core constraint component by a SPARQL-like check, so each (shape,
 component) pair becomes one query that finds *all* failing focus nodes at once, and Oxigraph runs
-it in Rust. pyshacl stays the reference engine: tests/test_validate_engines.py runs both on the
+it in Rust. pyshacl stays the reference engine: tests/validate/test_engines.py runs both on the
 valid fixture and on every failing fixture and requires the same results.
 
 Only the components our shapes use are compiled (see `SUPPORTED`); a shape that uses anything

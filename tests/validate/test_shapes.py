@@ -26,8 +26,8 @@ from foerdergraph.validate.engine import (
     validate,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shapes"
 CASES = sorted((FIXTURES / "cases").glob("*.trig"))
 SHAPES_FILE = ROOT / "shapes" / "foerdergraph.shacl.ttl"
 BASE = "https://w3id.org/foerdergraph/"
@@ -276,7 +276,7 @@ def test_plain_graph_is_attributed_through_evidence_and_mentions(
     assert all(v.graph is None for v in report.violations)
 
 
-# Validating one document against the last build: tests/test_scoped_validation.py
+# Validating one document against the last build: tests/validate/test_scoped.py
 
 
 # -- the real ontology, when it is there -------------------------------------------------------

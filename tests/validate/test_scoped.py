@@ -4,7 +4,7 @@ On the shapes fixtures: every failing case, each document graph validated alone 
 holding every other graph ("the last build") gives exactly the full validation's results whose
 focus node is a subject of that document's graph, resolved to the same labels, documents and
 graphs. The real project's version (data/ files, the build's store, the CLI) is tested in
-tests/test_validate_document.py.
+tests/workflows/test_document.py.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from foerdergraph.validate.scoped import (
     validate_in_context,
 )
 from foerdergraph.validate.sparql import UnsupportedShapes
-from test_shapes import BASE, CASES, DOC0, DOC1, FG, load_dataset
+
+from .test_shapes import BASE, CASES, DOC0, DOC1, FG, load_dataset
 
 SH_NS = "http://www.w3.org/ns/shacl#"
 DOCUMENTS = [URIRef(f"{BASE}graph/document/{doc}") for doc in (DOC0, DOC1)]

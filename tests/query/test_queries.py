@@ -149,7 +149,7 @@ def test_string_parameters_are_bound_as_literals(store: ox.Store, tmp_path: Path
 def fixture_store(name: str) -> ox.Store:
     """A small graph of tests/fixtures/queries/ that pins one subtlety of a canned query."""
     store = ox.Store()
-    store.load(path=str(Path(__file__).parent / "fixtures" / "queries" / name))
+    store.load(path=str(Path(__file__).parents[1] / "fixtures" / "queries" / name))
     return store
 
 

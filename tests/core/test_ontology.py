@@ -20,7 +20,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 ONTOLOGY_FILE = ROOT / "ontology" / "foerdergraph.ttl"
 MODEL_DOC = ROOT / "docs" / "model.md"
 SHARED_README = ROOT.parent / "shared" / "README.md"

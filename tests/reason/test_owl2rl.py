@@ -53,7 +53,7 @@ def our_entailments(ontology: Graph, data: list[Graph], base: str) -> set[ox.Tri
 
 @pytest.fixture(scope="module")
 def seed_entailments() -> Entailments:
-    settings = Settings(home=Path(__file__).resolve().parents[1])  # seeds; imports left out
+    settings = Settings(home=Path(__file__).resolve().parents[2])  # seeds; imports left out
     inputs = load_inputs(settings)
     data = [p.graph for p in inputs.parts if p.kind not in ("ontology", "import")]
     ours = our_entailments(inputs.ontology, data, settings.base_iri)

@@ -17,7 +17,7 @@ from foerdergraph.ingest.synth import SynthStats, synth_graph_iri, write_synthet
 from foerdergraph.publish.store import from_oxigraph
 from foerdergraph.validate.engine import load_shapes, validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/foerdergraph/"
 
 

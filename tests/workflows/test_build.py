@@ -19,7 +19,7 @@ from foerdergraph.core.errors import BuildError
 from foerdergraph.publish.dumps import FORMATS
 from foerdergraph.workflows.build import BuildResult, build
 
-SOURCES = sorted(p.stem for p in (Path(__file__).parents[1] / "data" / "sources").glob("*.txt"))
+SOURCES = sorted(p.stem for p in (Path(__file__).parents[2] / "data" / "sources").glob("*.txt"))
 
 
 def manifest_of(result: BuildResult) -> dict:

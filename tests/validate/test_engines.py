@@ -1,10 +1,10 @@
-"""The SPARQL validator (shacl_sparql.py on Oxigraph) gives the same results as pyshacl.
+"""The SPARQL validator (validate/sparql.py on Oxigraph) gives the same results as pyshacl.
 
 Both engines validate the valid fixture and every failing fixture of tests/fixtures/shapes/cases
-(see tests/test_shapes.py for how a case is applied) with the project's shapes; the reports must
-list the same (focus node, shape, constraint component, value, severity), and in fact the same
-resolved Violations (path, message, label, document, graph). A shape using a SHACL feature the
-compiler does not implement must fail loudly instead of being skipped.
+(see tests/validate/test_shapes.py for how a case is applied) with the project's shapes; the
+reports must list the same (focus node, shape, constraint component, value, severity), and in
+fact the same resolved Violations (path, message, label, document, graph). A shape using a
+SHACL feature the compiler does not implement must fail loudly instead of being skipped.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from foerdergraph.validate.engine import (
     validation_store,
 )
 from foerdergraph.validate.sparql import SUPPORTED, UnsupportedShapes, compile_shapes
-from test_shapes import CASES, load_dataset
+
+from .test_shapes import CASES, load_dataset
 
 _NUMBER = re.compile(r'"(.*)"\^\^xsd:(decimal|integer)')
 
