@@ -11,10 +11,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from foerdergraph.cli import main
+from foerdergraph.core.rdf import from_oxigraph
 from foerdergraph.core.vocab import FG
 from foerdergraph.ingest.dataset import Inputs
 from foerdergraph.ingest.synth import SynthStats, synth_graph_iri, write_synthetic
-from foerdergraph.publish.store import from_oxigraph
 from foerdergraph.validate.engine import load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,13 +11,15 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS, Settings
+from foerdergraph.core.config import Settings
 from foerdergraph.core.errors import BuildError
+from foerdergraph.core.namespaces import FG as ONTOLOGY_NS
+from foerdergraph.core.namespaces import ROLE as ROLE_NS
 from foerdergraph.core.ontology import load_ontology
+from foerdergraph.core.rdf import fill_store, to_oxigraph
 from foerdergraph.core.vocab import FG, SCHEMA
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.synth import write_synthetic
-from foerdergraph.publish.store import fill_store, to_oxigraph
 from foerdergraph.reason.owl2rl import keep, load_rules, materialise
 
 Entailments = tuple[set[ox.Triple], set[ox.Triple], set[ox.NamedNode]]

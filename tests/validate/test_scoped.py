@@ -17,7 +17,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from foerdergraph.publish.store import quads_of
+from foerdergraph.core.rdf import quads_of
 from foerdergraph.validate import scoped as scoped_validation
 from foerdergraph.validate.engine import (
     ONTOLOGY_GRAPH,

@@ -21,8 +21,8 @@ from foerdergraph.core.config import Settings
 from foerdergraph.core.errors import InputError
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.validate.engine import Violation
-from foerdergraph.validate.scoped import check_document
 from foerdergraph.workflows.build import build, check_inputs
+from foerdergraph.workflows.document import check_document
 
 DOC0 = "000_2f9c4f1f6fc4135f"
 DOC1 = "001_514295b5d009b54a"

@@ -1,31 +1,31 @@
 """The `foerdergraph` command line.
 
-Each feature package contributes its sub-commands through a `register(subparsers)` function in a
-module listed in COMMAND_MODULES, so this file stays a table of contents. Exit codes scripts can
-rely on: 0 success, 1 invalid data or failed validation, 2 wrong usage, 3 missing build or input.
+One module per command group adds its sub-commands through `register(subparsers)`; COMMAND_GROUPS
+lists them, so this file stays a table of contents. Exit codes scripts can rely on (defined in
+foerdergraph.core.errors): 0 success, 1 invalid data or failed validation, 2 wrong usage, 3 missing
+build or input.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from foerdergraph import __version__
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_MISSING = 3
-
-COMMAND_MODULES: tuple[str, ...] = (
-    "foerdergraph.cli.graph",
-    "foerdergraph.cli.eu_lists",
-    "foerdergraph.cli.serve",
-    "foerdergraph.cli.extract",
-    "foerdergraph.cli.synth",
+from foerdergraph.cli import eu_lists, extract, graph, serve, synth
+from foerdergraph.core.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_MISSING,
+    EXIT_OK,
+    EXIT_USAGE,
 )
+
+__all__ = ["EXIT_INVALID", "EXIT_MISSING", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+COMMAND_GROUPS: tuple[ModuleType, ...] = (graph, eu_lists, serve, extract, synth)
 """Modules whose `register(subparsers)` adds sub-commands, in the order --help lists them."""
 
 
@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"foerdergraph {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for group in COMMAND_GROUPS:
+        group.register(subparsers)
     return parser
 
 
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or EXIT_OK)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `foerdergraph query … | head`
         sys.stderr.close()
         return EXIT_OK

@@ -8,10 +8,9 @@ import time
 from pathlib import Path
 
 from foerdergraph.core.config import load_settings
+from foerdergraph.core.errors import EXIT_INVALID, EXIT_MISSING, EXIT_OK
 from foerdergraph.ingest.eu.lists import FormatError
 from foerdergraph.workflows.eu_import import InvalidImportError, StrictError, run_import
-
-EXIT_OK, EXIT_INVALID, EXIT_MISSING = 0, 1, 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

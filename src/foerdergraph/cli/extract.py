@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 from foerdergraph.core.config import load_settings
+from foerdergraph.core.errors import EXIT_INVALID, EXIT_MISSING, EXIT_OK
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.reading import ReadError
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_MISSING = 0, 1, 2, 3
 
 
 def _gazetteer(args: argparse.Namespace) -> Gazetteer:

@@ -12,9 +12,15 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from foerdergraph.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, EXIT_USAGE
 from foerdergraph.core.config import Settings, load_settings
-from foerdergraph.core.errors import BuildError, InputError
+from foerdergraph.core.errors import (
+    EXIT_INVALID,
+    EXIT_MISSING,
+    EXIT_OK,
+    EXIT_USAGE,
+    BuildError,
+    InputError,
+)
 from foerdergraph.publish.dumps import FORMATS, gzip_writer, serialise
 from foerdergraph.publish.store import open_store
 from foerdergraph.publish.void import class_partitions
@@ -80,8 +86,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate_document(args: argparse.Namespace) -> int:
     """`validate --document ID`: one document against the last build, without loading the rest."""
-    from foerdergraph.validate.scoped import check_document
     from foerdergraph.validate.sparql import UnsupportedShapes
+    from foerdergraph.workflows.document import check_document
 
     if args.engine != "sparql":
         _err("--document validates with the SPARQL engine only; drop --engine")

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from foerdergraph.core.config import load_settings
+from foerdergraph.core.errors import EXIT_MISSING
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,7 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from foerdergraph.cli import EXIT_MISSING
     from foerdergraph.remote import RemoteStoreError
     from foerdergraph.serve.app import create_app
     from foerdergraph.serve.release import NoBuild

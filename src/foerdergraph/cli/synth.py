@@ -6,8 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
-from foerdergraph.cli import EXIT_OK
 from foerdergraph.core.config import load_settings
+from foerdergraph.core.errors import EXIT_OK
 from foerdergraph.ingest.synth import write_synthetic
 
 
@@ -30,7 +30,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add synth."""
     p = subparsers.add_parser(
         "synth", help="write a synthetic funding graph (gzipped TriG) for benchmarks"

@@ -13,11 +13,9 @@ from pathlib import Path
 DEFAULT_BASE_IRI = "https://w3id.org/foerdergraph/"
 """Base namespace of every IRI the build mints (FOERDERGRAPH_BASE)."""
 
-ONTOLOGY_NS = "https://w3id.org/foerdergraph/ontology#"
-"""The ontology's term namespace; fixed, independent of the data base IRI."""
 
-ROLE_NS = "https://w3id.org/foerdergraph/role/"
-"""Namespace of the SKOS role concepts; fixed like the ontology."""
+SHAPES_FILE = "foerdergraph.shacl.ttl"
+"""The shapes file's name inside the shapes folder (`Settings.shapes_dir`)."""
 
 
 def _find_home() -> Path:
@@ -92,6 +90,11 @@ class Settings:
     @property
     def shapes_dir(self) -> Path:
         return self.home / "shapes"
+
+    @property
+    def shapes_file(self) -> Path:
+        """The SHACL shapes every validation checks against."""
+        return self.shapes_dir / SHAPES_FILE
 
     @property
     def data_dir(self) -> Path:

@@ -1,9 +1,19 @@
-"""Errors that carry where the bad input is, so every message names its file and place."""
+"""Errors that carry where the bad input is, so every message names its file and place; and the
+exit codes of the command line, defined once for every command."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+"""Invalid data or failed validation."""
+EXIT_USAGE = 2
+"""Wrong usage: an option or parameter that cannot work."""
+EXIT_MISSING = 3
+"""A missing build or input file."""
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True)

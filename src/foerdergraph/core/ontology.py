@@ -75,7 +75,9 @@ class OntologyIndex:
 
     def superclasses(self, cls: URIRef) -> frozenset[URIRef]:
         """The class and every class above it (rdfs:subClassOf*)."""
-        return frozenset(self.graph.transitive_objects(cls, RDFS.subClassOf))
+        return frozenset(
+            c for c in self.graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)
+        )
 
     def is_a(self, cls: URIRef, ancestor: URIRef) -> bool:
         return ancestor in self.superclasses(cls)

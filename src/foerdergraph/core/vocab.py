@@ -1,47 +1,53 @@
-"""RDF namespaces used across foerdergraph, so no module spells an IRI by hand."""
+"""The vocabulary as rdflib namespaces, derived from the plain IRIs of
+foerdergraph.core.namespaces, so no module spells an IRI by hand."""
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Dataset, Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
+from foerdergraph.core import namespaces as ns
+from foerdergraph.core.namespaces import ONTOLOGY_IRI
 
-FG = Namespace(ONTOLOGY_NS)
-ROLE = Namespace(ROLE_NS)
-SCHEMA = Namespace("http://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VANN = Namespace("http://purl.org/vocab/vann/")
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "FG",
+    "FOAF",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "ROLE",
+    "SCHEMA",
+    "SD",
+    "SKOS",
+    "SPDX",
+    "VANN",
+    "VOID",
+    "XSD",
+    "bind_prefixes",
+]
 
-ONTOLOGY_IRI = "https://w3id.org/foerdergraph/ontology"
+FG = Namespace(ns.FG)
+ROLE = Namespace(ns.ROLE)
+SCHEMA = Namespace(ns.SCHEMA)
+OA = Namespace(ns.OA)
+SD = Namespace(ns.SD)
+SPDX = Namespace(ns.SPDX)
+VANN = Namespace(ns.VANN)
 
-PREFIXES: dict[str, Namespace] = {
-    "fg": FG,
-    "role": ROLE,
-    "org": ORG,
-    "prov": PROV,
-    "skos": SKOS,
-    "foaf": FOAF,
-    "schema": SCHEMA,
-    "dcterms": DCTERMS,
-    "dcat": DCAT,
-    "void": VOID,
-    "oa": OA,
-    "sd": SD,
-    "spdx": SPDX,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
-"""Prefixes bound in every serialisation and offered to SPARQL users."""
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in ns.PREFIXES.items()}
+"""Prefixes bound in every serialisation and offered to SPARQL users (rdflib namespaces)."""
 
 
-def bind_prefixes(graph: object, base_iri: str) -> None:
+def bind_prefixes(graph: Graph | Dataset, base_iri: str) -> None:
     """Bind the project prefixes (plus `fgd:` for minted data) on an rdflib graph or dataset."""
-    ns_manager = graph.namespace_manager  # type: ignore[attr-defined]
+    ns_manager = graph.namespace_manager
     for prefix, namespace in PREFIXES.items():
         ns_manager.bind(prefix, namespace, override=True, replace=True)
-    ns_manager.bind("fgd", Namespace(base_iri + "id/"), override=True, replace=True)
+    ns_manager.bind("fgd", Namespace(ns.data_prefix(base_iri)), override=True, replace=True)

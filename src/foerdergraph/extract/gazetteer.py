@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from foerdergraph.core.registry import read_registry_file, registry_items
 from foerdergraph.extract.model import Candidate, Span
 from foerdergraph.extract.orgtypes import TYPE_OF_CLASS
 from foerdergraph.extract.patterns import words
@@ -151,29 +150,20 @@ def read_registry(path: Path, block: str | None = None, origin: str = "registry"
     """Entries of one registry-shaped YAML file (optionally under a top-level `block`)."""
     if not path.is_file():
         return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        return []
-    if block:
-        data = data.get(block) or {}
     entries = []
-    for kind, items in data.items():
-        if kind not in REGISTRY_KIND or not isinstance(items, dict):
+    for kind, key, item in registry_items(read_registry_file(path, block)):
+        if kind not in REGISTRY_KIND or not item.get("label"):
             continue
-        for key, item in items.items():
-            if not isinstance(item, dict) or not item.get("label"):
-                continue
-            alts = item.get("alt") or []
-            alts = [alts] if isinstance(alts, str) else alts
-            entries.append(
-                Entry(
-                    str(key),
-                    kind,
-                    item.get("class"),
-                    str(item["label"]),
-                    tuple(str(a) for a in alts),
-                    origin,
-                )
+        alts = item.get("alt") or []
+        alts = [alts] if isinstance(alts, str) else alts
+        entries.append(
+            Entry(
+                key,
+                kind,
+                item.get("class"),
+                str(item["label"]),
+                tuple(str(a) for a in alts),
+                origin,
             )
+        )
     return entries

@@ -22,6 +22,7 @@ from rdflib.namespace import ORG, RDF, RDFS, XSD
 from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import mint
 from foerdergraph.core.ontology import OntologyIndex
+from foerdergraph.core.rdf import Triple
 from foerdergraph.core.vocab import FG
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.evidence import (
@@ -39,8 +40,6 @@ from foerdergraph.ingest.registry import (
     parse_entities,
 )
 from foerdergraph.ingest.sources import SourceDocument
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 STATUSES = ("curated", "draft")
 _COMMON_FIELDS = frozenset({"quote", "start", "id", "confidence", "note"})

@@ -18,6 +18,8 @@ from foerdergraph.core.config import Settings
 from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import graph_iri
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
+from foerdergraph.core.rdf import fill_store, from_oxigraph
+from foerdergraph.core.registry import registry_files
 from foerdergraph.core.vocab import FG, SD, bind_prefixes
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.curated import facts_triples, read_facts_file
@@ -28,7 +30,6 @@ from foerdergraph.ingest.registry import (
     load_registry_file,
 )
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
-from foerdergraph.publish.store import fill_store, from_oxigraph
 
 
 @dataclass
@@ -122,12 +123,8 @@ def load_inputs(settings: Settings) -> Inputs:
     registry = Registry()
     problems: list[InputProblem] = []
     parts = [GraphPart(graph_iri("ontology", base=base), "ontology", ontology_graph)]
-    registry_files = [("reference", p) for p in sorted((data / "reference").glob("*.yaml"))]
-    registry_files.append(("entities", data / "entities.yaml"))
     loaded = []
-    for kind, path in registry_files:
-        if not path.is_file():
-            continue
+    for kind, path in registry_files(data):
         try:
             entities = load_registry_file(path, ontology, registry)
         except InputError as exc:

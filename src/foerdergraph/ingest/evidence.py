@@ -13,9 +13,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from foerdergraph.core.iri import mint
+from foerdergraph.core.rdf import Triple
 from foerdergraph.core.vocab import FG
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 @dataclass(frozen=True)

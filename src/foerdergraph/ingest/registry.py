@@ -20,10 +20,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import mint, slugify
 from foerdergraph.core.ontology import OntologyIndex
+from foerdergraph.core.rdf import Triple
+from foerdergraph.core.registry import read_registry_file
 from foerdergraph.core.vocab import FG
-from foerdergraph.core.yamlfile import read_mapping
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 REGISTRY_KINDS = (
     "organisation",
@@ -190,7 +189,7 @@ class Registry:
 
 def load_registry_file(path: Path, ontology: OntologyIndex, registry: Registry) -> list[Entity]:
     """Parse one registry file into `registry`; raises InputError with every problem found."""
-    entities, problems = parse_entities(read_mapping(path), path, ontology)
+    entities, problems = parse_entities(read_registry_file(path), path, ontology)
     problems += registry.add(entities)
     if problems:
         raise InputError(problems)

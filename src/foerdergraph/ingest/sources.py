@@ -20,10 +20,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import mint
+from foerdergraph.core.rdf import Triple
 from foerdergraph.core.vocab import FG, SCHEMA
 from foerdergraph.core.yamlfile import read_mapping
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,14 @@ from decimal import Decimal
 from itertools import accumulate
 from pathlib import Path
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
 from foerdergraph.core.iri import graph_iri, mint
+from foerdergraph.core.namespaces import DCTERMS as _DCT
+from foerdergraph.core.namespaces import FG as ONTOLOGY_NS
+from foerdergraph.core.namespaces import ORG as _ORG
+from foerdergraph.core.namespaces import RDF as _RDF
+from foerdergraph.core.namespaces import ROLE as ROLE_NS
+from foerdergraph.core.namespaces import SKOS as _SKOS
+from foerdergraph.core.namespaces import XSD as _XSD
 
 ZIPF_EXPONENT = 1.1
 """How steeply partner recurrence falls with rank (1 = classic Zipf; real beneficiary lists of
@@ -39,11 +45,6 @@ TRIPLES_PER_PROJECT = 70
 DOCUMENT_SHARE = 0.8
 """Share of projects stated by a press release (quotes); the rest are rows of an imported list."""
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_ORG = "http://www.w3.org/ns/org#"
-_DCT = "http://purl.org/dc/terms/"
 
 _PLACE_STEMS = (
     "Berg", "Wald", "Bach", "Lind", "Eichen", "Rosen", "Stein", "Kirch", "Mühl", "Hohen",

@@ -19,6 +19,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from foerdergraph.core.formats import RDF_FORMATS, RdfFormat
+
 DUMP_STEM = "foerdergraph"
 CHUNK = 1 << 20
 GZIP_LEVEL = 3
@@ -26,26 +28,9 @@ GZIP_LEVEL = 3
 (6) and makes files about a fifth larger; level 9 would take three times as long as 6."""
 
 
-@dataclass(frozen=True)
-class DumpFormat:
-    name: str
-    extension: str
-    media_type: str
-    rdf_format: ox.RdfFormat
-    named_graphs: bool
+DumpFormat = RdfFormat
 
-
-FORMATS: dict[str, DumpFormat] = {
-    f.name: f
-    for f in (
-        DumpFormat("turtle", "ttl", "text/turtle", ox.RdfFormat.TURTLE, False),
-        DumpFormat("nt", "nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, False),
-        DumpFormat("trig", "trig", "application/trig", ox.RdfFormat.TRIG, True),
-        DumpFormat("nquads", "nq", "application/n-quads", ox.RdfFormat.N_QUADS, True),
-        DumpFormat("jsonld", "jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, True),
-        DumpFormat("rdfxml", "rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML, False),
-    )
-}
+FORMATS: dict[str, DumpFormat] = {f.name: f for f in RDF_FORMATS}
 """Every dump format by its CLI name (`foerdergraph export --format NAME`)."""
 
 

@@ -2,75 +2,17 @@
 
 rdflib reads the curated files and stays the reference (pyshacl, owlrl in the tests); loading,
 validation, reasoning, queries and dumps run on Oxigraph, which loads and answers an order of
-magnitude faster (see ../shared/NOTES.md). Terms cross between the two here.
+magnitude faster (see ../shared/NOTES.md). Terms cross between the two in foerdergraph.core.rdf;
+this module writes and opens the build's on-disk store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 
 from foerdergraph.core.config import Settings
-
-RdfTerm = URIRef | BNode | Literal
-
-
-def to_oxigraph(term: RdfTerm) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """One rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def from_oxigraph(term: object) -> RdfTerm:
-    """One pyoxigraph term as an rdflib term (xsd:string literals become plain literals, as
-    rdflib parses them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if not isinstance(term, ox.Literal):
-        raise TypeError(f"not an RDF 1.1 term: {term!r}")
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def canonical(graph: Graph) -> Graph:
-    """The graph with deterministic blank-node labels (only graphs that have blank nodes pay)."""
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
-        return graph
-    return to_canonical_graph(graph)
-
-
-def quads_of(graph: Graph, name: URIRef) -> Iterable[ox.Quad]:
-    """The graph's triples as quads in the named graph `name`, in a fixed order: rdflib's
-    iteration order depends on string hashing, which differs from run to run, and Oxigraph's
-    in-memory store writes dumps in insertion order."""
-    graph_name = ox.NamedNode(str(name))
-    for s, p, o in sorted(canonical(graph), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)  # type: ignore[arg-type]
-
-
-def fill_store(store: ox.Store, graphs: Iterable[tuple[URIRef, Graph]]) -> None:
-    """Bulk-load named graphs into a store."""
-    for name, graph in graphs:
-        store.bulk_extend(quads_of(graph, name))
 
 
 def store_path(build_dir: Path) -> Path:

@@ -58,7 +58,14 @@ def class_partitions(dataset: ox.Store) -> list[tuple[str, int]]:
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER isIRI(?c) } "
         "GROUP BY ?c ORDER BY DESC(?n) ?c"
     )
-    return [(row["c"].value, int(row["n"].value)) for row in rows]  # type: ignore[index]
+    assert isinstance(rows, ox.QuerySolutions)
+    return [(_value(row["c"]), int(_value(row["n"]))) for row in rows]
+
+
+def _value(term: object) -> str:
+    """The lexical form of an IRI or literal of a solution."""
+    assert isinstance(term, ox.NamedNode | ox.Literal)
+    return term.value
 
 
 def _n(iri: str) -> ox.NamedNode:

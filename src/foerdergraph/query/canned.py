@@ -14,19 +14,20 @@ decorator convention:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import yaml
 
 from foerdergraph.core.errors import InputError, InputProblem
+from foerdergraph.core.namespaces import XSD
 
 HEADER = "#+"
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "date")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class ParameterError(ValueError):
@@ -57,15 +58,15 @@ def _iri(raw: str) -> ox.NamedNode:
     return ox.NamedNode(raw)
 
 
-def _typed(datatype: str, check: type) -> object:
+def _typed(datatype: str, check: Callable[[str], object]) -> Callable[[str], ox.Literal]:
     def make(raw: str) -> ox.Literal:
         check(raw)
-        return ox.Literal(raw, datatype=ox.NamedNode(_XSD + datatype))
+        return ox.Literal(raw, datatype=ox.NamedNode(XSD + datatype))
 
     return make
 
 
-_TERM_MAKERS = {
+_TERM_MAKERS: dict[str, Callable[[str], ox.NamedNode | ox.Literal]] = {
     "iri": _iri,
     "string": lambda raw: ox.Literal(raw),
     "langstring": lambda raw: ox.Literal(raw, language="de"),
@@ -85,14 +86,16 @@ class CannedQuery:
     parameters: tuple[Parameter, ...] = ()
     columns: tuple[str, ...] = field(default=())
 
-    def substitutions(self, values: Mapping[str, str]) -> dict[ox.Variable, object]:
+    def substitutions(
+        self, values: Mapping[str, str]
+    ) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
         """Bindings for the given raw values, defaults filled in, every value type-checked."""
         known = {p.name: p for p in self.parameters}
         if unknown := sorted(set(values) - set(known)):
             raise ParameterError(
                 f"unknown parameter(s) {unknown}; {self.name} takes {sorted(known) or 'none'}"
             )
-        bound: dict[ox.Variable, object] = {}
+        bound: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
         for param in self.parameters:
             raw = values.get(param.name, param.default)
             if raw is None or raw == "":
@@ -103,7 +106,7 @@ class CannedQuery:
         return bound
 
 
-def parse_header(text: str) -> dict[str, object]:
+def parse_header(text: str) -> dict[str, Any]:
     """The YAML in the leading `#+` lines."""
     lines = []
     for line in text.splitlines():
@@ -127,7 +130,7 @@ def parse_canned(path: Path) -> CannedQuery:
         if not header.get(key)
     ]
     params = []
-    for raw in header.get("params") or []:  # type: ignore[union-attr]
+    for raw in header.get("params") or []:
         if not isinstance(raw, dict) or raw.get("type", "string") not in PARAM_TYPES:
             problems.append(
                 InputProblem(path, "params", f"bad parameter {raw!r}; types are {PARAM_TYPES}")
@@ -152,7 +155,7 @@ def parse_canned(path: Path) -> CannedQuery:
         path=path,
         parameters=tuple(params),
         columns=tuple(str(c) for c in header.get("columns") or ()),
-    )  # type: ignore[union-attr]
+    )
 
 
 def load_canned_queries(queries_dir: Path) -> dict[str, CannedQuery]:

@@ -12,23 +12,21 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+from foerdergraph.core.formats import RESULT_FORMATS
 
-TABULAR_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+TABULAR_FORMATS = {f.name: f.results_format for f in RESULT_FORMATS}
 
 
 def run_query(
-    store: ox.Store, text: str, substitutions: Mapping[ox.Variable, object] | None = None
+    store: ox.Store, text: str, substitutions: Mapping[ox.Variable, Term] | None = None
 ) -> Result:
     """Evaluate one query over the union of the store's graphs."""
     return store.query(
         text, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
-    )  # type: ignore[arg-type]
+    )
 
 
 def _cell(term: object) -> str:
@@ -60,14 +58,20 @@ def render_table(columns: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _text(serialised: bytes | None) -> str:
+    """pyoxigraph returns the bytes when given no output to write to."""
+    assert serialised is not None
+    return serialised.decode("utf-8")
+
+
 def format_result(result: Result, fmt: str) -> str:
     """The result as text in `fmt`: table, csv, tsv, json, xml; graphs as Turtle."""
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return _text(result.serialize(format=ox.RdfFormat.TURTLE))
     if isinstance(result, ox.QueryBoolean):
         if fmt == "table":
             return "true" if bool(result) else "false"
-        return result.serialize(format=TABULAR_FORMATS[fmt]).decode("utf-8")
+        return _text(result.serialize(format=TABULAR_FORMATS[fmt]))
     if fmt == "table":
         return render_table(*as_rows(result))
     buffer = io.BytesIO()

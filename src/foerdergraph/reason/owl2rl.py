@@ -33,8 +33,12 @@ from importlib.resources import files
 
 import pyoxigraph as ox
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
 from foerdergraph.core.errors import BuildError
+from foerdergraph.core.namespaces import FG as ONTOLOGY_NS
+from foerdergraph.core.namespaces import OWL as _OWL
+from foerdergraph.core.namespaces import RDF as _RDF
+from foerdergraph.core.namespaces import RDFS as _RDFS
+from foerdergraph.core.namespaces import ROLE as ROLE_NS
 
 MAX_ROUNDS = 50
 """A safety net: the schema closes, and the joins run dry, in a handful of rounds."""
@@ -44,9 +48,6 @@ KNOWN_CACHE = 100_000
 """How many entries each of the reasoner's memos keeps (see _Writer, _Closure): a memory bound;
 at 10^6 triples 100,000 cost about 60 MB and run as fast as twice as many."""
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
 TYPE = ox.NamedNode(_RDF + "type")
 _FIRST, _REST, _NIL = (ox.NamedNode(_RDF + n) for n in ("first", "rest", "nil"))
 _SUBCLASS, _SUBPROPERTY, _DOMAIN, _RANGE = (

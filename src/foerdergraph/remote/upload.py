@@ -19,6 +19,7 @@ import httpx
 import pyoxigraph as ox
 
 from foerdergraph.core.errors import BuildError
+from foerdergraph.core.formats import written
 from foerdergraph.remote import RemoteStoreError
 from foerdergraph.remote.endpoints import Endpoints, unreachable
 from foerdergraph.remote.remote_store import RemoteStore
@@ -61,7 +62,7 @@ def upload_release(
     with endpoints.client(UPLOAD_TIMEOUT_S) as client:
         uploader = _Uploader(client, endpoints, report)
         for iri in graphs:
-            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+            body = written(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri)))
             report.graphs[iri] = body.count(b"\n")
             uploader.replace(iri, body)
         reader = RemoteStore(endpoints, UPLOAD_TIMEOUT_S)

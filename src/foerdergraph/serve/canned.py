@@ -49,6 +49,6 @@ class CannedQueries:
     def encode_substitutions(query: CannedQuery, values: Mapping[str, str]) -> dict[str, str]:
         """Type-check the values (ParameterError, a ValueError, when wrong) and encode them."""
         return {
-            variable.value: encode_term(term)  # type: ignore[arg-type]
+            variable.value: encode_term(term)
             for variable, term in query.substitutions(values).items()
         }

@@ -17,13 +17,9 @@ from itertools import islice, pairwise
 
 import pyoxigraph as ox
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
+from foerdergraph.core.namespaces import DCTERMS, ONTOLOGY_IRI, RDF, RDFS, SKOS
+from foerdergraph.core.namespaces import FG as ONTOLOGY_NS
+from foerdergraph.core.namespaces import ROLE as ROLE_NS
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 LABEL_PREDICATES = (

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from foerdergraph.core import namespaces as ns
+from foerdergraph.core.namespaces import OWL, RDFS, SKOS
 from foerdergraph.serve.linked_data import Value, label_of
 
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = ox.NamedNode(ns.RDF_TYPE)
 
 SECTIONS = (
     ("Classes", (OWL + "Class", RDFS + "Class")),

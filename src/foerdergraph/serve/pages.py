@@ -14,9 +14,8 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from foerdergraph.core.namespaces import XSD
 from foerdergraph.serve.linked_data import IriMap
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def _environment() -> jinja2.Environment:

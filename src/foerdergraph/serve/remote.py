@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from foerdergraph.core.formats import written
 from foerdergraph.remote.endpoints import Endpoints, unreachable
 from foerdergraph.remote.substitute import with_bindings
 from foerdergraph.serve import results
@@ -48,11 +49,11 @@ def _convert(body: bytes, received: str, prepared: Prepared) -> bytes:
         if found is None:
             raise ValueError(f"the store answered in an unknown results format {received!r}")
         parsed = ox.parse_query_results(body, format=found[1])
-        return parsed.serialize(format=prepared.native)
-    found = results.lookup(results.GRAPH_FORMATS, received)
-    if found is None:
+        return written(parsed.serialize(format=prepared.native))
+    graph_format = results.lookup(results.GRAPH_FORMATS, received)
+    if graph_format is None:
         raise ValueError(f"the store answered in an unknown RDF format {received!r}")
-    triples = [q.triple for q in ox.parse(input=body, format=found[1])]
+    triples = [q.triple for q in ox.parse(input=body, format=graph_format[1])]
     return results.graph_bytes(triples, prepared.native, results.PREFIXES)
 
 

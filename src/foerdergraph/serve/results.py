@@ -10,12 +10,16 @@ TSV (`capped_solutions`) rather than through Python objects, which cost 40 µs a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS
+from foerdergraph.core import namespaces
+from foerdergraph.core.formats import RDF_BY_EXTENSION, RESULT_FORMATS, written
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,34 +33,14 @@ class Format:
 
 # Solutions (SELECT) and booleans (ASK). The first is the default for `*/*`.
 SOLUTION_FORMATS: dict[str, tuple[Format, ox.QueryResultsFormat]] = {
-    "json": (
-        Format("json", "application/sparql-results+json", ("application/json",)),
-        ox.QueryResultsFormat.JSON,
-    ),
-    "xml": (
-        Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-        ox.QueryResultsFormat.XML,
-    ),
-    "csv": (Format("csv", "text/csv"), ox.QueryResultsFormat.CSV),
-    "tsv": (Format("tsv", "text/tab-separated-values"), ox.QueryResultsFormat.TSV),
+    f.name: (Format(f.name, f.media_type, f.aliases), f.results_format) for f in RESULT_FORMATS
 }
 
-# Graphs (CONSTRUCT, DESCRIBE, linked-data descriptions). The first is the default for `*/*`.
+# Graphs (CONSTRUCT, DESCRIBE, linked-data descriptions), by file suffix. The first is the
+# default for `*/*`.
 GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
-    "ttl": (
-        Format("ttl", "text/turtle", ("application/x-turtle", "application/turtle")),
-        ox.RdfFormat.TURTLE,
-    ),
-    "nt": (Format("nt", "application/n-triples", ("text/plain",)), ox.RdfFormat.N_TRIPLES),
-    "jsonld": (
-        Format("jsonld", "application/ld+json", ("application/json",)),
-        ox.RdfFormat.JSON_LD,
-    ),
-    "rdf": (
-        Format("rdf", "application/rdf+xml", ("application/xml", "text/xml")),
-        ox.RdfFormat.RDF_XML,
-    ),
-    "trig": (Format("trig", "application/trig"), ox.RdfFormat.TRIG),
+    f.extension: (Format(f.extension, f.media_type, f.aliases), f.rdf_format)
+    for f in (RDF_BY_EXTENSION[suffix] for suffix in ("ttl", "nt", "jsonld", "rdf", "trig"))
 }
 
 FORMAT_SYNONYMS = {
@@ -71,22 +55,11 @@ FORMAT_SYNONYMS = {
 }
 
 PREFIXES: dict[str, str] = {
-    "fg": ONTOLOGY_NS,
-    "role": ROLE_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "http://schema.org/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    prefix: namespaces.PREFIXES[prefix]
+    for prefix in (
+        *("fg", "role", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org"),
+        *("foaf", "schema", "oa", "void", "dcat", "sd"),
+    )
 }
 """Prefixes written into Turtle/TriG answers and prefilled in the editor."""
 
@@ -96,14 +69,14 @@ def data_prefixes(base_iri: str) -> dict[str, str]:
     return {**PREFIXES, "fgd": base_iri + "id/"}
 
 
-def offers(table: dict[str, tuple[Format, object]]) -> list[str]:
+def offers(table: Mapping[str, tuple[Format, object]]) -> list[str]:
     """Media types to negotiate over, canonical types first, then the aliases."""
     canonical = [fmt.media_type for fmt, _ in table.values()]
     aliases = [alias for fmt, _ in table.values() for alias in fmt.aliases]
     return canonical + [a for a in aliases if a not in canonical]
 
 
-def lookup(table: dict[str, tuple[Format, object]], key: str) -> tuple[Format, object] | None:
+def lookup(table: Mapping[str, tuple[Format, T]], key: str) -> tuple[Format, T] | None:
     """Find a format by short name, synonym, media type or alias."""
     key = key.strip().lower()
     key = FORMAT_SYNONYMS.get(key, key)
@@ -152,7 +125,7 @@ def capped_solutions(
     in the target format."""
     cap = _RowCap(max_rows)
     try:
-        answer.serialize(output=cap, format=ox.QueryResultsFormat.TSV)
+        answer.serialize(output=cap, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]  # a file-like sink: write() and flush() are all pyoxigraph calls
     except Exception:
         if not cap.full:
             raise
@@ -162,7 +135,7 @@ def capped_solutions(
     if target == ox.QueryResultsFormat.TSV:
         return tsv, cap.full
     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return parsed.serialize(format=target), cap.full
+    return written(parsed.serialize(format=target)), cap.full
 
 
 def boolean_result(value: bool, target: ox.QueryResultsFormat) -> bytes:
@@ -172,7 +145,7 @@ def boolean_result(value: bool, target: ox.QueryResultsFormat) -> bytes:
     parsed = ox.parse_query_results(
         json.dumps({"head": {}, "boolean": value}).encode(), format=ox.QueryResultsFormat.JSON
     )
-    return parsed.serialize(format=target)
+    return written(parsed.serialize(format=target))
 
 
 def graph_bytes(
@@ -184,4 +157,4 @@ def graph_bytes(
     kwargs: dict[str, object] = {"format": target}
     if prefixes and target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
         kwargs["prefixes"] = prefixes
-    return ox.serialize(list(triples), **kwargs)  # type: ignore[arg-type]
+    return written(ox.serialize(list(triples), **kwargs))  # type: ignore[arg-type]  # format and prefixes as keywords, built above

@@ -51,6 +51,7 @@ def search_labels(store: ox.Store, text: str, limit: int) -> list[Hit]:
         use_default_graph_as_union=True,
         substitutions={ox.Variable("needle"): ox.Literal(needle)},
     )
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
     best: dict[str, tuple[tuple[int, int, int], str, str]] = {}
     types: dict[str, set[str]] = {}
     for row in rows:

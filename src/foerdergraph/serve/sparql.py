@@ -14,15 +14,15 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 from starlette.requests import Request
 
+from foerdergraph.core import namespaces as ns
+from foerdergraph.core.namespaces import FORMATS as FORMATS_NS
+from foerdergraph.core.namespaces import SD, VOID
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.workers import QueryRequest
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+RDF_TYPE = ox.NamedNode(ns.RDF_TYPE)
+XSD_INTEGER = ox.NamedNode(ns.XSD_INTEGER)
+DCTERMS_TITLE = ox.NamedNode(ns.DCTERMS + "title")
 
 RESULT_FORMAT_IRIS = (
     "SPARQL_Results_JSON",

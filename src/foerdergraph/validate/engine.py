@@ -21,26 +21,24 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD, NamespaceManager
 from rdflib.term import Node
 
-from foerdergraph.core.config import ONTOLOGY_NS, ROLE_NS, load_settings
-from foerdergraph.publish.store import from_oxigraph, quads_of, to_oxigraph
+from foerdergraph.core import namespaces as ns
+from foerdergraph.core.config import load_settings
+from foerdergraph.core.rdf import from_oxigraph, quads_of, to_oxigraph
+from foerdergraph.core.vocab import FG
 from foerdergraph.validate.sparql import RawResult, compile_shapes, run_checks
-
-FG = Namespace(ONTOLOGY_NS)
-SHAPES_FILE = "foerdergraph.shacl.ttl"
-"""The shapes file's name inside the shapes folder (`Settings.shapes_dir`)."""
 
 SEVERITY_NAMES: dict[Node, str] = {SH.Violation: "ERROR", SH.Warning: "WARNING", SH.Info: "INFO"}
 """How a report spells each SHACL severity."""
 
 _PREFIXES: dict[str, str] = {
-    "fg": ONTOLOGY_NS,
-    "role": ROLE_NS,
-    "fgsh": "https://w3id.org/foerdergraph/shapes#",
-    "org": "http://www.w3.org/ns/org#",
+    "fg": ns.FG,
+    "role": ns.ROLE,
+    "fgsh": ns.FGSH,
+    "org": ns.ORG,
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),
     "rdf": str(RDF),
@@ -148,7 +146,7 @@ class ValidationReport:
 
 def load_shapes(path: Path | str | None = None) -> Graph:
     """Parse the shapes file (Turtle); by default `shapes/foerdergraph.shacl.ttl` of the project."""
-    shapes_path = Path(path) if path is not None else load_settings().shapes_dir / SHAPES_FILE
+    shapes_path = Path(path) if path is not None else load_settings().shapes_file
     return Graph().parse(shapes_path, format="turtle")
 
 

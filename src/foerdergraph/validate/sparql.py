@@ -39,7 +39,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from foerdergraph.publish.store import from_oxigraph
+from foerdergraph.core.rdf import from_oxigraph
 
 SUPPORTED: frozenset[URIRef] = frozenset(
     {

@@ -97,7 +97,7 @@ def _load(settings: Settings) -> tuple[Inputs, ox.Store, dict[str, Path]]:
 def check_inputs(settings: Settings, engine: str = "sparql") -> CheckedInputs:
     """Load and validate without writing anything (`foerdergraph validate`)."""
     inputs, store, imported = _load(settings)
-    shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+    shapes = load_shapes(settings.shapes_file)
     if engine == "sparql":  # our shapes compiled to SPARQL on the store itself
         report = validate_store(store, shapes=shapes)
     else:  # the reference engine, on an rdflib copy
@@ -116,7 +116,7 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
     timings: dict[str, float] = {}
     with _step("load", timings, progress):
         inputs, dataset, imported = _load(settings)
-        shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+        shapes = load_shapes(settings.shapes_file)
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"

@@ -133,7 +133,7 @@ def validate_draft(
     current files, the other documents and imports from the build's store): fast at any graph
     size, and equal to what a full validation says about the draft's own nodes."""
     from foerdergraph.core.errors import InputError
-    from foerdergraph.validate.scoped import check_document
+    from foerdergraph.workflows.document import check_document
 
     try:
         checked = check_document(settings, doc_id, text=text, meta=meta, facts_text=facts_text)

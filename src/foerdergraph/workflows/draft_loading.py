@@ -59,6 +59,7 @@ def translate(
     """Load the registry of `settings` and translate the draft; raises InputError."""
     from foerdergraph.core.iri import graph_iri
     from foerdergraph.core.ontology import OntologyIndex, load_ontology
+    from foerdergraph.core.registry import registry_files
     from foerdergraph.ingest.curated import facts_triples, read_facts_file
     from foerdergraph.ingest.registry import Registry, entity_triples, load_registry_file
     from foerdergraph.ingest.sources import SourceDocument, document_triples
@@ -68,10 +69,8 @@ def translate(
     ontology = OntologyIndex(ontology_graph)
     registry = Registry()
     registry_entities = []
-    data = settings.data_dir
-    for path in [*sorted((data / "reference").glob("*.yaml")), data / "entities.yaml"]:
-        if path.is_file():
-            registry_entities += load_registry_file(path, ontology, registry)
+    for _kind, path in registry_files(settings.data_dir):
+        registry_entities += load_registry_file(path, ontology, registry)
     with tempfile.TemporaryDirectory() as tmp:
         facts_path = Path(tmp) / f"{doc_id}.yaml"
         facts_path.write_text(facts_text, encoding="utf-8")

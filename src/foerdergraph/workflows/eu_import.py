@@ -32,6 +32,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from foerdergraph.core.config import Settings
 from foerdergraph.core.iri import graph_iri, mint, slugify
+from foerdergraph.core.rdf import Triple, fill_store, to_oxigraph
+from foerdergraph.core.registry import (
+    ENTITIES_FILE,
+    REFERENCE_DIR,
+    read_registry_file,
+    registry_items,
+)
 from foerdergraph.core.vocab import FG, ROLE, SCHEMA
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu.beneficiaries import (
@@ -42,10 +49,7 @@ from foerdergraph.ingest.eu.beneficiaries import (
     clean_label,
 )
 from foerdergraph.ingest.eu.lists import Operation, ParsedList, parse_list
-from foerdergraph.publish.store import fill_store, to_oxigraph
 from foerdergraph.validate.engine import ValidationReport, load_shapes, validate_store
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 FUNDS = {
     "efre": ("Europäischer Fonds für regionale Entwicklung", "EFRE"),
@@ -106,22 +110,18 @@ def read_description(path: Path) -> dict[str, object]:
 
 def load_registry(data_dir: Path) -> list[RegistryEntry]:
     """Entities of data/entities.yaml and data/reference/*.yaml with every surface form."""
-    files = [data_dir / "entities.yaml", *sorted((data_dir / "reference").glob("*.yaml"))]
+    files = [data_dir / ENTITIES_FILE, *sorted((data_dir / REFERENCE_DIR).glob("*.yaml"))]
     entries = []
     for path in files:
         if not path.is_file():
             continue
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for kind, items in content.items():
-            if kind == "provenance" or not isinstance(items, dict):
-                continue
-            for key, entry in items.items():
-                if isinstance(entry, dict) and entry.get("label"):
-                    names = tuple(str(a) for a in entry.get("alt") or ())
-                    if entry.get("ags"):
-                        names += (f"ags:{entry['ags']}",)
-                    entries.append(RegistryEntry(kind, str(key), str(entry["label"]), names))
-                    object.__setattr__(entries[-1], "cls", str(entry.get("class", "")))
+        for kind, key, entry in registry_items(read_registry_file(path)):
+            if entry.get("label"):
+                names = tuple(str(a) for a in entry.get("alt") or ())
+                if entry.get("ags"):
+                    names += (f"ags:{entry['ags']}",)
+                entries.append(RegistryEntry(kind, key, str(entry["label"]), names))
+                object.__setattr__(entries[-1], "cls", str(entry.get("class", "")))
     return entries
 
 
@@ -621,7 +621,7 @@ def validate_import(
     fill_store(store, [(p.iri, p.graph) for p in load_inputs(settings).parts])
     name = ox.NamedNode(str(graph))
     store.bulk_extend(ox.Quad(*map(to_oxigraph, triple), name) for triple in triples)  # type: ignore[misc]
-    shapes = load_shapes(settings.shapes_dir / "foerdergraph.shacl.ttl")
+    shapes = load_shapes(settings.shapes_file)
     return validate_store(store, shapes=shapes)
 
 
