@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install serve build test lint eval bench lock clean
+.PHONY: install serve build test check lint eval bench lock clean
 
 # The stamp is newer than the lock file only when the lock is installed as it is.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -24,14 +24,17 @@ serve: install ## build when no build exists, then serve on $(HOST):$(PORT)
 	test -e build/current/manifest.json || $(BIN)/foerdergraph build
 	$(BIN)/foerdergraph serve --host $(HOST) --port $(PORT)
 
-test: install ## lint and run the whole test suite (installs Debian's chromium for the UI test)
-	$(BIN)/ruff check src tests benchmarks
+test: check ## every check, then the whole test suite (installs Debian's chromium for the UI test)
 	sh tests/serve/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
-lint: install
+check: install ## lint, formatting, types and the layer contracts (docs/architecture.md)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+lint: check
 
 eval: install ## score the extractor on the devset and the seeds
 	$(BIN)/foerdergraph eval
@@ -50,4 +53,4 @@ lock:
 	sed -i 's/^smart-open==/smart-open[http]==/' requirements.lock
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
