@@ -61,14 +61,14 @@ class Inputs:
         imported: dict[str, Path] = {}
         problems = []
         for path in self.imports:
-            before = {g.value for g in store.named_graphs()}  # type: ignore[union-attr]
+            before = {g.value for g in store.named_graphs()}
             try:
                 with gzip.open(path, "rb") as handle:
                     store.bulk_load(handle, format=ox.RdfFormat.TRIG)
             except (SyntaxError, OSError, EOFError) as exc:
                 problems.append(InputProblem(path, "", f"cannot read gzipped TriG: {exc}"))
                 continue
-            for name in {g.value for g in store.named_graphs()} - before:  # type: ignore[union-attr]
+            for name in {g.value for g in store.named_graphs()} - before:
                 imported[name] = path
         if problems:
             raise InputError(problems)
@@ -87,7 +87,7 @@ class Inputs:
                     from_oxigraph(quad.object),
                     URIRef(quad.graph_name.value),
                 )
-            )  # type: ignore[union-attr]
+            )
         return dataset
 
 

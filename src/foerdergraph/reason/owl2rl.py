@@ -20,6 +20,10 @@ copied out of the store.
 Only entailments about our own resources (minted data IRIs, ontology terms, roles) are kept;
 the trivial ones (reflexive axioms, facts about W3C vocabularies) would tell nobody anything.
 Entailments needed along the way but not kept live in a scratch graph that is dropped at the end.
+
+Why one module of more than 500 lines: the schema rules, the compiled schema and the data rules
+form one fixpoint computation whose parts share the compiled lookups; the rule text itself is in
+owl2rl.rq.
 """
 
 from __future__ import annotations
@@ -235,7 +239,7 @@ class CompiledSchema:
                 raise BuildError(
                     f"{q.subject}: only property chains of two properties are supported"
                 )
-            chains.append((q.subject, steps[0], steps[1]))  # type: ignore[arg-type]
+            chains.append((q.subject, steps[0], steps[1]))  # type: ignore[union-attr]
         return cls(
             superproperties=_pairs(schema, _SUBPROPERTY),
             inverses=inverses,
@@ -249,7 +253,7 @@ class CompiledSchema:
 
     def join_predicates(self) -> set[ox.NamedNode]:
         """The properties that take part in a rule with two data premises."""
-        return {p for _, p1, p2 in self.chains for p in (p1, p2)} | self.transitive  # type: ignore[return-value]
+        return {p for _, p1, p2 in self.chains for p in (p1, p2)} | self.transitive  # type: ignore[operator]
 
     def classes_with_superclasses(self, classes: Iterable[Term]) -> set[Term]:
         closed = set(classes)
@@ -288,7 +292,7 @@ class CompiledSchema:
             start |= self.domains.get(p, set())
             end |= self.ranges.get(p, set())
         return Expansion(
-            links=tuple(sorted(reached - {(False, predicate)}, key=str)),  # type: ignore[arg-type]
+            links=tuple(sorted(reached - {(False, predicate)}, key=str)),
             subject_classes=tuple(self.classes_with_superclasses(subject_classes)),
             object_classes=()
             if literal_object
@@ -334,8 +338,8 @@ class _Writer:
             return False
         graph = self.kept if self._is_ours(s) and _keep_statement(s, p, o) else self.scratch
         if (
-            ox.Quad(s, p, o, graph) in self.derived  # type: ignore[arg-type]
-            or next(self.dataset.quads_for_pattern(s, p, o, None), None) is not None  # type: ignore[arg-type]
+            ox.Quad(s, p, o, graph) in self.derived
+            or next(self.dataset.quads_for_pattern(s, p, o, None), None) is not None
         ):
             if len(self.known) >= KNOWN_CACHE:
                 self.known.clear()
@@ -383,9 +387,9 @@ class _Closure:
         """`schema`: the closed schema, whose derived part is not yet in the dataset."""
         for q in itertools.chain(self.writer.dataset, schema):
             s, p, o = q.subject, q.predicate, q.object
-            self._expand(s, p, o)  # type: ignore[arg-type]
+            self._expand(s, p, o)
             if p in self.joins:
-                self._join(s, p, o)  # type: ignore[arg-type]
+                self._join(s, p, o)
         for _round in range(MAX_ROUNDS):
             self.writer.flush()
             self._lookups.clear()
@@ -489,12 +493,10 @@ def _contradictions(stores: Iterable[ox.Store], schema: ox.Store) -> list[str]:
     instances: dict[Term, set[Term]] = {}
     for c in {c for a, b, _ in pairs for c in (a, b)}:
         instances[c] = {
-            q.subject
-            for store in stores
-            for q in store.quads_for_pattern(None, TYPE, c, None)  # type: ignore[arg-type]
+            q.subject for store in stores for q in store.quads_for_pattern(None, TYPE, c, None)
         }
     return sorted(
-        f"{x.value} is both {a.value} and {b.value} ({rule})"  # type: ignore[union-attr]
+        f"{x.value} is both {a.value} and {b.value} ({rule})"
         for a, b, rule in pairs
         for x in instances[a] & instances[b]
     )

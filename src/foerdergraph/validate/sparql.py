@@ -24,6 +24,10 @@ Valid data is the common case, so most checks carry a *screen*: a cheap ASK that
 when the check cannot find anything (its value test without the join with the targets, two counts
 for sh:maxCount, one pass over a node shape's focus nodes for all its sh:minCount 1 checks); the
 check's own query runs only when its screen is true (10^6 triples: 16 s -> 4 s).
+
+Why one module of more than 500 lines: it is one compiler, a SHACL constraint component per
+function over one shared translation of paths and targets; split, each part would import the
+others' internals.
 """
 
 from __future__ import annotations
