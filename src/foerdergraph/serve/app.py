@@ -29,6 +29,7 @@ from foerdergraph.backend import RemoteStoreError
 from foerdergraph.config import Settings
 from foerdergraph.serve import linked_data, negotiation, results
 from foerdergraph.serve.canned import CannedQueries
+from foerdergraph.serve.guard import RequestGuard
 from foerdergraph.serve.limits import BodySizeLimit
 from foerdergraph.serve.ontology_doc import ontology_view
 from foerdergraph.serve.pages import Pages
@@ -132,21 +133,36 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.queries = queries
     app.state.watcher = watcher
     app.state.release = first
+    # The last added is the outermost: CORS wraps everything, so refusals (413, 400) and
+    # the guard's 500 carry its headers too; only Starlette's own error layer is outside it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_credentials=False,
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["Accept", "Content-Type"],
         expose_headers=[TRUNCATED_HEADER, "Content-Location"],
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(RemoteStoreError)
     async def remote_failed(request: Request, error: RemoteStoreError) -> Response:
         """A page lookup on a remote store that is down or refused: 502 with the reason."""
         log.error("remote store: %s", error)
         return PlainTextResponse(str(error), status_code=502)
+
+    @app.exception_handler(linked_data.NotAnIri)
+    async def not_an_iri(request: Request, error: linked_data.NotAnIri) -> Response:
+        """A path no IRI can have (a space, `<`, `"`, `{` …): nothing lives there."""
+        return _vary(
+            html_or_text(
+                request,
+                404,
+                "Not found",
+                f"there is nothing at this path: {error.text!r} is not a valid IRI",
+            )
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
