@@ -1,5 +1,5 @@
-"""HTTP behaviour of every route: paths that cannot name an IRI, unexpected errors, and CORS
-headers on error responses too."""
+"""HTTP behaviour of every route: paths that cannot name an IRI, unexpected errors, HEAD
+wherever GET works, and CORS headers on error responses too."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.routing import Mount, Route
 
 from foerdergraph.serve import linked_data
 
@@ -109,3 +110,66 @@ def test_error_responses_carry_cors_headers(
     response = client.request(method, path, headers=headers, **kwargs)
     assert response.status_code == status, response.text
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+SAMPLE_PARAMS = {
+    "file": {"/dumps/{file}": "foerdergraph.ttl", "/shapes/{file}": "grant.ttl"},
+    "identifier": "pm-1",
+    "name": "organisations",
+    "ext": "ttl",
+    "path": {"/id/{path:path}": "programme/efre-nrw", "/{path:path}": "id/programme/efre-nrw"},
+}
+"""A value for every path parameter of the app's routes, so each route can be called."""
+
+
+def _get_paths(client: TestClient) -> list[str]:
+    """A concrete URL for every route that answers GET (a new route needs no test of its own,
+    only a sample value here if it brings a new parameter name)."""
+    paths = []
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Mount):
+            paths.append(route.path + "/ui.js")
+            continue
+        assert isinstance(route, Route)
+        if route.methods is not None and "GET" not in route.methods:
+            continue
+        path = route.path
+        for name in route.param_convertors:
+            sample = SAMPLE_PARAMS[name]
+            value = sample[route.path] if isinstance(sample, dict) else sample
+            path = re.sub(r"\{" + name + r"(:[a-z]+)?\}", value, path)
+        paths.append(path)
+    return paths
+
+
+def test_every_get_route_is_enumerated(client: TestClient) -> None:
+    paths = _get_paths(client)
+    for expected in ("/", "/health", "/dumps/", "/dumps/foerdergraph.ttl", "/documents/pm-1"):
+        assert expected in paths
+    assert "/static/ui.js" in paths and "/sparql" in paths and "/id/programme/efre-nrw" in paths
+
+
+@pytest.mark.parametrize("accept", ["text/html", "*/*"])
+def test_head_wherever_get_works(client: TestClient, accept: str) -> None:
+    for path in _get_paths(client):
+        got = client.get(path, headers={"Accept": accept})
+        head = client.head(path, headers={"Accept": accept})
+        if accept == "*/*":  # every sample names something (HTML is not offered everywhere)
+            assert got.status_code == 200, (path, got.status_code)
+        assert head.status_code == got.status_code, path
+        expected, headers = dict(got.headers), dict(head.headers)
+        if client.get(path, headers={"Accept": accept}).content != got.content:
+            # fresh blank node labels (the shapes): the length differs from answer to answer
+            del expected["content-length"], headers["content-length"]
+        assert headers == expected, path
+
+
+def test_head_on_the_live_server_sends_no_body(live_server: str) -> None:
+    import httpx
+
+    for path in ("", "health", "dumps/", "dumps/foerdergraph.ttl", "documents/pm-1", "sparql"):
+        got = httpx.get(live_server + path)
+        head = httpx.head(live_server + path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-length"] == got.headers["content-length"], path

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
@@ -571,4 +572,26 @@ def create_app(settings: Settings) -> FastAPI:
     # Minted IRIs are most of the traffic: matched before every other route, as a plain
     # Starlette route without FastAPI's parameter handling (60 µs less per lookup).
     app.router.routes.insert(0, Route("/id/{path:path}", minted_resource, methods=["GET"]))
+    answer_head(app)
     return app
+
+
+def answer_head(app: FastAPI) -> None:
+    """HEAD wherever GET works (RFC 9110 §9.3.2): the same status and headers, no body.
+
+    Starlette's own routes (`/id/…`, static files) answer HEAD already; FastAPI's do not. Each
+    FastAPI GET route gets a HEAD twin right after it, with the same handler and out of the
+    OpenAPI description; uvicorn sends no body for HEAD."""
+    routes = app.router.routes
+    for index in range(len(routes) - 1, -1, -1):
+        route = routes[index]
+        if isinstance(route, APIRoute) and "GET" in route.methods and "HEAD" not in route.methods:
+            twin = APIRoute(
+                route.path,
+                route.endpoint,
+                methods=["HEAD"],
+                name=route.name,
+                include_in_schema=False,
+                response_class=route.response_class,
+            )
+            routes.insert(index + 1, twin)
