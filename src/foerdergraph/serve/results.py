@@ -25,6 +25,10 @@ class Format:
     name: str
     media_type: str
     aliases: tuple[str, ...] = ()
+    """Other media types answered with this format (offered after every canonical type)."""
+    names: tuple[str, ...] = ()
+    """Other `format=` values meaning this format in this table (`xml` is SPARQL XML results
+    for SELECT and ASK, RDF/XML for CONSTRUCT and DESCRIBE)."""
 
 
 # Solutions (SELECT) and booleans (ASK). The first is the default for `*/*`.
@@ -42,18 +46,26 @@ SOLUTION_FORMATS: dict[str, tuple[Format, ox.QueryResultsFormat]] = {
 }
 
 # Graphs (CONSTRUCT, DESCRIBE, linked-data descriptions). The first is the default for `*/*`.
+# SPARQLWrapper asks for its default return format, XML, with `format=xml` and for N3 with
+# `format=n3`: those get RDF/XML and Turtle (a Turtle document is N3), and `format=json` gets
+# JSON-LD, as an Oxigraph server answers the Accept headers SPARQLWrapper sends with them.
 GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
     "ttl": (
-        Format("ttl", "text/turtle", ("application/x-turtle", "application/turtle")),
+        Format(
+            "ttl",
+            "text/turtle",
+            ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+            ("n3",),
+        ),
         ox.RdfFormat.TURTLE,
     ),
     "nt": (Format("nt", "application/n-triples", ("text/plain",)), ox.RdfFormat.N_TRIPLES),
     "jsonld": (
-        Format("jsonld", "application/ld+json", ("application/json",)),
+        Format("jsonld", "application/ld+json", ("application/json",), ("json",)),
         ox.RdfFormat.JSON_LD,
     ),
     "rdf": (
-        Format("rdf", "application/rdf+xml", ("application/xml", "text/xml")),
+        Format("rdf", "application/rdf+xml", ("application/xml", "text/xml"), ("xml",)),
         ox.RdfFormat.RDF_XML,
     ),
     "trig": (Format("trig", "application/trig"), ox.RdfFormat.TRIG),
@@ -110,7 +122,7 @@ def lookup(table: dict[str, tuple[Format, object]], key: str) -> tuple[Format, o
     if key in table:
         return table[key]
     for fmt, native in table.values():
-        if key == fmt.media_type or key in fmt.aliases:
+        if key == fmt.media_type or key in fmt.aliases or key in fmt.names:
             return fmt, native
     return None
 
