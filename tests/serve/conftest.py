@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -128,9 +129,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(build_dir: Path) -> Iterator[str]:
-    """`foerdergraph serve` on a free port of 127.0.0.1 in a subprocess; yields its base URL."""
+@contextmanager
+def running_server(
+    build_dir: Path, log: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`foerdergraph serve` on a free port of 127.0.0.1 in a subprocess, its output going to
+    `log`; yields its base URL and stops it afterwards."""
     port = free_port()
     env = {
         **os.environ,
@@ -140,41 +144,51 @@ def live_server(build_dir: Path) -> Iterator[str]:
         "FOERDERGRAPH_QUERY_TIMEOUT": "3",
         "FOERDERGRAPH_MAX_BODY": "20000",
         "FOERDERGRAPH_QUERY_WORKERS": "2",
+        **(extra_env or {}),
     }
     env.pop("FOERDERGRAPH_PUBLIC_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "foerdergraph.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "foerdergraph.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError("server exited: " + process.stderr.read().decode(errors="replace"))
-        try:
-            if httpx.get(url + "health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("server did not start within 60 s")
-        time.sleep(0.2)
-    yield url
-    process.terminate()
     try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("server exited: " + log.read_text(errors="replace"))
+            try:
+                if httpx.get(url + "health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`foerdergraph serve` on a free port of 127.0.0.1 in a subprocess; yields its base URL."""
+    with running_server(build_dir, tmp_path_factory.mktemp("live") / "server.log") as url:
+        yield url

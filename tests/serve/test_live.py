@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import warnings
 
 import httpx
+import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, XML, SPARQLWrapper
+from SPARQLWrapper import JSON, JSONLD, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 
 QUERY = """
 PREFIX fg: <https://w3id.org/foerdergraph/ontology#>
@@ -121,3 +125,69 @@ def test_live_413_and_update(live_server: str) -> None:
     assert big.status_code == 413
     update = httpx.post(live_server + "sparql", data={"update": "DROP ALL"})
     assert update.status_code == 400
+
+
+DESCRIBE = "DESCRIBE <https://w3id.org/foerdergraph/id/programme/efre-nrw>"
+CONSTRUCT = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }"
+)
+
+
+def _expected_graph(live_server: str, query: str) -> Graph:
+    response = httpx.get(
+        live_server + "sparql", params={"query": query}, headers={"Accept": "text/turtle"}
+    )
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert len(graph) > 0
+    return graph
+
+
+@pytest.mark.parametrize("query", [DESCRIBE, CONSTRUCT], ids=["describe", "construct"])
+@pytest.mark.parametrize(
+    ("return_format", "media_type"),
+    [
+        (None, "application/rdf+xml"),  # SPARQLWrapper's default: XML (format=xml parameter)
+        (XML, "application/rdf+xml"),
+        (RDFXML, "application/rdf+xml"),
+        (N3, "text/turtle"),  # format=n3 and its N3 Accept list
+        (TURTLE, "text/turtle"),
+        (JSONLD, "application/ld+json"),
+        (JSON, "application/ld+json"),  # format=json, Accept */*
+    ],
+)
+def test_sparqlwrapper_graph_queries_with_its_defaults(
+    live_server: str, query: str, return_format: str | None, media_type: str
+) -> None:
+    expected = _expected_graph(live_server, query)
+    wrapper = SPARQLWrapper(live_server + "sparql")
+    wrapper.setQuery(query)
+    if return_format is not None:
+        wrapper.setReturnFormat(return_format)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # its own "Accept: */*" warning for JSON
+        answer = wrapper.query()
+    assert answer.info()["content-type"].split(";")[0] == media_type
+    converted = answer.convert()
+    if isinstance(converted, Graph):
+        graph = converted
+    else:  # Turtle comes back as bytes, JSON-LD as a parsed document
+        data = converted if isinstance(converted, bytes) else json.dumps(converted)
+        graph = Graph().parse(
+            data=data, format="turtle" if media_type == "text/turtle" else "json-ld"
+        )
+    assert isomorphic(graph, expected)
+
+
+@pytest.mark.parametrize("return_format", [JSON, XML, None])
+def test_sparqlwrapper_ask(live_server: str, return_format: str | None) -> None:
+    wrapper = SPARQLWrapper(live_server + "sparql")
+    wrapper.setQuery("ASK { ?s ?p ?o }")
+    if return_format is not None:
+        wrapper.setReturnFormat(return_format)
+    answer = wrapper.query().convert()
+    if isinstance(answer, dict):
+        assert answer["boolean"] is True
+    else:
+        assert answer.getElementsByTagName("boolean")[0].firstChild.data == "true"

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
     from foerdergraph.remote import RemoteStoreError
     from foerdergraph.serve.app import create_app
+    from foerdergraph.serve.header_timeout import header_timeout_protocol
     from foerdergraph.serve.release import NoBuild
 
     settings = load_settings()
@@ -75,5 +76,12 @@ def run(args: argparse.Namespace) -> int:
     except (NoBuild, RemoteStoreError) as error:
         print(error, file=sys.stderr)
         return EXIT_MISSING
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        proxy_headers=False,
+        http=header_timeout_protocol(settings.header_timeout_s),
+    )
     return 0

@@ -56,6 +56,11 @@ class Settings:
     max_body_bytes: int = field(
         default_factory=lambda: _env_int("FOERDERGRAPH_MAX_BODY", 1_000_000)
     )
+    header_timeout_s: float = field(
+        default_factory=lambda: _env_float("FOERDERGRAPH_HEADER_TIMEOUT", 10.0)
+    )
+    """Seconds `foerdergraph serve` waits for a request's line and headers (from the connection
+    or the previous answer on it) before it answers 408 and closes. See docs/serving.md."""
 
     query_workers: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_WORKERS", 0))
     """Query worker processes of `foerdergraph serve`; 0 = one per CPU, at least 2."""

@@ -29,6 +29,10 @@ class RdfFormat:
     """Further media types the server accepts for it."""
     rdflib: str = ""
     """rdflib's parser/serialiser name."""
+    names: tuple[str, ...] = ()
+    """Further `format=` values the server takes for it in graph answers: SPARQLWrapper asks
+    for its default return format with `format=xml`, for N3 with `format=n3` (a Turtle
+    document is N3) and for JSON with `format=json`, as an Oxigraph server answers them."""
 
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (
@@ -38,8 +42,9 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
         "text/turtle",
         ox.RdfFormat.TURTLE,
         False,
-        ("application/x-turtle", "application/turtle"),
+        ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
         "turtle",
+        ("n3",),
     ),
     RdfFormat(
         "nt", "nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, False, ("text/plain",), "nt"
@@ -54,6 +59,7 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
         True,
         ("application/json",),
         "json-ld",
+        ("json",),
     ),
     RdfFormat(
         "rdfxml",
@@ -63,6 +69,7 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
         False,
         ("application/xml", "text/xml"),
         "xml",
+        ("xml",),
     ),
 )
 """Every RDF syntax, in the order the dumps are listed."""

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
@@ -29,6 +30,7 @@ from foerdergraph.core.config import Settings
 from foerdergraph.remote import RemoteStoreError
 from foerdergraph.serve import linked_data, negotiation, results
 from foerdergraph.serve.canned import CannedQueries
+from foerdergraph.serve.guard import RequestGuard
 from foerdergraph.serve.limits import BodySizeLimit
 from foerdergraph.serve.ontology_doc import ontology_view
 from foerdergraph.serve.pages import Pages
@@ -132,21 +134,36 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.queries = queries
     app.state.watcher = watcher
     app.state.release = first
+    # The last added is the outermost: CORS wraps everything, so refusals (413, 400) and
+    # the guard's 500 carry its headers too; only Starlette's own error layer is outside it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_credentials=False,
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["Accept", "Content-Type"],
         expose_headers=[TRUNCATED_HEADER, "Content-Location"],
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(RemoteStoreError)
     async def remote_failed(request: Request, error: RemoteStoreError) -> Response:
         """A page lookup on a remote store that is down or refused: 502 with the reason."""
         log.error("remote store: %s", error)
         return PlainTextResponse(str(error), status_code=502)
+
+    @app.exception_handler(linked_data.NotAnIri)
+    async def not_an_iri(request: Request, error: linked_data.NotAnIri) -> Response:
+        """A path no IRI can have (a space, `<`, `"`, `{` …): nothing lives there."""
+        return _vary(
+            html_or_text(
+                request,
+                404,
+                "Not found",
+                f"there is nothing at this path: {error.text!r} is not a valid IRI",
+            )
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -555,4 +572,26 @@ def create_app(settings: Settings) -> FastAPI:
     # Minted IRIs are most of the traffic: matched before every other route, as a plain
     # Starlette route without FastAPI's parameter handling (60 µs less per lookup).
     app.router.routes.insert(0, Route("/id/{path:path}", minted_resource, methods=["GET"]))
+    answer_head(app)
     return app
+
+
+def answer_head(app: FastAPI) -> None:
+    """HEAD wherever GET works (RFC 9110 §9.3.2): the same status and headers, no body.
+
+    Starlette's own routes (`/id/…`, static files) answer HEAD already; FastAPI's do not. Each
+    FastAPI GET route gets a HEAD twin right after it, with the same handler and out of the
+    OpenAPI description; uvicorn sends no body for HEAD."""
+    routes = app.router.routes
+    for index in range(len(routes) - 1, -1, -1):
+        route = routes[index]
+        if isinstance(route, APIRoute) and "GET" in route.methods and "HEAD" not in route.methods:
+            twin = APIRoute(
+                route.path,
+                route.endpoint,
+                methods=["HEAD"],
+                name=route.name,
+                include_in_schema=False,
+                response_class=route.response_class,
+            )
+            routes.insert(index + 1, twin)

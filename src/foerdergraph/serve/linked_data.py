@@ -43,6 +43,27 @@ INCOMING_LIMIT = 500
 LANGUAGE_PREFERENCE = ("de", "en", "")
 
 
+class NotAnIri(ValueError):
+    """A request path that names no IRI: it holds a character no IRI may contain (a space, `<`,
+    `"`, `{`, a `%` that starts no escape …). The server answers 404."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{text!r} is not a valid IRI ({reason})")
+        self.text = text
+
+
+def checked_iri(text: str) -> str:
+    """`text` when it is a valid IRI (RFC 3987, as Oxigraph checks it), else NotAnIri.
+
+    Every IRI made from a request path passes through here before it reaches the store, which
+    would refuse it with a ValueError deep inside a lookup."""
+    try:
+        ox.NamedNode(text)
+    except ValueError as error:
+        raise NotAnIri(text, str(error)) from None
+    return text
+
+
 @dataclass(frozen=True)
 class IriMap:
     """Maps IRIs to local URLs and back. `root` is the served base URL, ending in '/'."""
@@ -67,11 +88,12 @@ class IriMap:
         return self.to_local(iri) or iri
 
     def candidates(self, path: str) -> list[str]:
-        """IRIs a request path (without leading '/') may name, in order of preference."""
-        found = [self.base_iri + path]
+        """IRIs a request path (without leading '/') may name, in order of preference;
+        NotAnIri when the path cannot be part of an IRI."""
+        found = [checked_iri(self.base_iri + path)]
         for namespace, local in self.namespaces():
             if local and path.startswith(local):
-                iri = namespace + path[len(local) :]
+                iri = checked_iri(namespace + path[len(local) :])
                 if iri not in found:
                     found.append(iri)
         return found
@@ -371,14 +393,15 @@ class DocumentView:
 
 
 def find_document(store: ox.Store, identifier: str, base_iri: str) -> ox.NamedNode | None:
-    """The source document with this dcterms:identifier (or minted from it)."""
+    """The source document with this dcterms:identifier (or minted from it); NotAnIri when no
+    document IRI can end in `identifier` and no document has it as its identifier."""
     for literal in (ox.Literal(identifier),):
         for quad in store.quads_for_pattern(None, DC_IDENTIFIER, literal, None):
             if isinstance(quad.subject, ox.NamedNode) and next(
                 iter(store.quads_for_pattern(quad.subject, FG_TEXT, None, None)), None
             ):
                 return quad.subject
-    candidate = ox.NamedNode(base_iri + "id/document/" + identifier)
+    candidate = ox.NamedNode(checked_iri(base_iri + "id/document/" + identifier))
     if next(iter(store.quads_for_pattern(candidate, FG_TEXT, None, None)), None):
         return candidate
     return None

@@ -29,6 +29,10 @@ class Format:
     name: str
     media_type: str
     aliases: tuple[str, ...] = ()
+    """Other media types answered with this format (offered after every canonical type)."""
+    names: tuple[str, ...] = ()
+    """Other `format=` values meaning this format in this table (`xml` is SPARQL XML results
+    for SELECT and ASK, RDF/XML for CONSTRUCT and DESCRIBE)."""
 
 
 # Solutions (SELECT) and booleans (ASK). The first is the default for `*/*`.
@@ -37,9 +41,9 @@ SOLUTION_FORMATS: dict[str, tuple[Format, ox.QueryResultsFormat]] = {
 }
 
 # Graphs (CONSTRUCT, DESCRIBE, linked-data descriptions), by file suffix. The first is the
-# default for `*/*`.
+# default for `*/*`; `names` carries the `format=` synonyms SPARQLWrapper sends (core.formats).
 GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
-    f.extension: (Format(f.extension, f.media_type, f.aliases), f.rdf_format)
+    f.extension: (Format(f.extension, f.media_type, f.aliases, f.names), f.rdf_format)
     for f in (RDF_BY_EXTENSION[suffix] for suffix in ("ttl", "nt", "jsonld", "rdf", "trig"))
 }
 
@@ -83,7 +87,7 @@ def lookup(table: Mapping[str, tuple[Format, T]], key: str) -> tuple[Format, T] 
     if key in table:
         return table[key]
     for fmt, native in table.values():
-        if key == fmt.media_type or key in fmt.aliases:
+        if key == fmt.media_type or key in fmt.aliases or key in fmt.names:
             return fmt, native
     return None
 
