@@ -8,10 +8,17 @@ import time
 from pathlib import Path
 
 from foerdergraph.config import load_settings
-from foerdergraph.ingest.eu_import import InvalidImportError, StrictError, run_import
+from foerdergraph.errors import InputError
+from foerdergraph.ingest.eu_import import (
+    ImportConflictError,
+    InvalidImportError,
+    StrictError,
+    replacement_note,
+    run_import,
+)
 from foerdergraph.ingest.eu_lists import FormatError
 
-EXIT_OK, EXIT_INVALID, EXIT_MISSING = 0, 1, 3
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_MISSING = 0, 1, 2, 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,12 +26,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "import",
         help="import an EU beneficiary list (ERDF 2014-2020, ERDF/ESF 2007-2013)",
         description="Recognise the list by its columns and write data/imports/<name>.trig.gz "
-        "plus <name>.report.json (rows read, imported, rejected, merges).",
+        "plus <name>.report.json (rows read, imported, rejected, duplicates, merges). An import "
+        "made from another file is not replaced without --replace (exit 2).",
     )
     parser.add_argument("path", type=Path, help="the list file (JSON or CSV)")
     parser.add_argument("--source-name", help="the import's name (default: the file's folder)")
     parser.add_argument(
         "--strict", action="store_true", help="fail without writing anything when any row is bad"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an import of the same name made from another file (says how many rows "
+        "the old and the new import have)",
     )
     parser.set_defaults(handler=handle)
 
@@ -35,8 +49,13 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_MISSING
     started = time.perf_counter()
     try:
-        result = run_import(args.path, load_settings(), args.source_name, args.strict)
-    except (FormatError, InvalidImportError) as exc:
+        result = run_import(
+            args.path, load_settings(), args.source_name, args.strict, replace=args.replace
+        )
+    except ImportConflictError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except (FormatError, InvalidImportError, InputError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except StrictError as exc:
@@ -46,11 +65,19 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     for item in result.rejected:
         print(f"{args.path}: row {item['row']}: {item['reason']}", file=sys.stderr)
+    for item in result.duplicates:
+        print(
+            f"{args.path}: row {item['row']}: duplicate of row {item['same_as']} (both imported)",
+            file=sys.stderr,
+        )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if result.replaced is not None:
+        print(replacement_note(result.name, result.replaced, result.imported), file=sys.stderr)
     print(
         f"{result.name} ({result.format}): {result.rows_read} rows read, {result.imported} "
-        f"imported, {len(result.rejected)} rejected, {len(result.merges)} entities merged, "
+        f"imported, {len(result.rejected)} rejected, {len(result.duplicates)} duplicate(s), "
+        f"{len(result.merges)} entities merged, "
         f"{len(result.links)} linked to the registry, {result.triples} triples "
         f"-> {result.trig_path} ({time.perf_counter() - started:.1f} s)"
     )
