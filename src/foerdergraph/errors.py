@@ -15,8 +15,8 @@ class InputProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f" {self.where}" if self.where else ""
-        return f"{self.path}:{where}: {self.message}"
+        where = f" {self.where}:" if self.where else ""
+        return f"{self.path}:{where} {self.message}"
 
 
 class InputError(Exception):

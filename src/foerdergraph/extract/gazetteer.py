@@ -19,6 +19,7 @@ import yaml
 from foerdergraph.extract.model import Candidate, Span
 from foerdergraph.extract.orgtypes import TYPE_OF_CLASS
 from foerdergraph.extract.patterns import words
+from foerdergraph.ingest.yamlfile import safe_load
 
 REGISTRY_KIND = {
     "organisation": "organisation",
@@ -152,7 +153,7 @@ def read_registry(path: Path, block: str | None = None, origin: str = "registry"
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError:
         return []
     if block:

@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
@@ -41,6 +40,7 @@ from foerdergraph.ingest.beneficiaries import (
 )
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu_lists import Operation, ParsedList, parse_list
+from foerdergraph.ingest.yamlfile import read_mapping, read_yaml
 from foerdergraph.iri import graph_iri, mint, slugify
 from foerdergraph.store import fill_store, to_oxigraph
 from foerdergraph.validate import ValidationReport, load_shapes, validate_store
@@ -123,7 +123,8 @@ def read_description(path: Path) -> dict[str, object]:
     candidate = path.parent / "source.description.yaml"
     if not candidate.is_file():
         return {}
-    return yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+    content = read_yaml(candidate)
+    return content if isinstance(content, dict) else {}
 
 
 def load_registry(data_dir: Path) -> list[RegistryEntry]:
@@ -133,7 +134,7 @@ def load_registry(data_dir: Path) -> list[RegistryEntry]:
     for path in files:
         if not path.is_file():
             continue
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = read_mapping(path)
         for kind, items in content.items():
             if kind == "provenance" or not isinstance(items, dict):
                 continue
@@ -159,11 +160,11 @@ def load_curation(data_dir: Path) -> Curation:
     folder = data_dir / "curation"
     vetoes, links, part_of = [], {}, []
     if (path := folder / "merge-vetoes.yaml").is_file():
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("vetoes") or []:
+        for item in read_mapping(path).get("vetoes") or []:
             a, b = item["names"]
             vetoes.append(Veto((str(a), str(b)), str(item.get("reason", ""))))
     if (path := folder / "beneficiary-links.yaml").is_file():
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("links") or []:
+        for item in read_mapping(path).get("links") or []:
             links[str(item["name"])] = str(item["entity"])
             if item.get("part_of_name"):
                 part_of.append(

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import yaml
 
 from foerdergraph.errors import InputError, InputProblem
+from foerdergraph.ingest.yamlfile import safe_load
 
 HEADER = "#+"
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "date")
@@ -111,7 +112,7 @@ def parse_header(text: str) -> dict[str, object]:
             lines.append(line[len(HEADER) :].removeprefix(" "))
         elif line.strip() and not line.startswith("#"):
             break
-    header = yaml.safe_load("\n".join(lines)) if lines else None
+    header = safe_load("\n".join(lines)) if lines else None
     return header if isinstance(header, dict) else {}
 
 
