@@ -2,7 +2,8 @@
 
 Each feature package contributes its sub-commands through a `register(subparsers)` function in a
 module listed in COMMAND_MODULES, so this file stays a table of contents. Exit codes scripts can
-rely on: 0 success, 1 invalid data or failed validation, 2 wrong usage, 3 missing build or input.
+rely on: 0 success, 1 invalid data or failed validation, 2 wrong usage, 3 missing build or input,
+4 no space left on device (one line naming the path and the free space; nothing changed).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from foerdergraph import __version__
+from foerdergraph.errors import EXIT_NO_SPACE, disk_full_message, is_disk_full
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -52,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `foerdergraph query … | head`
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        print(disk_full_message(exc), file=sys.stderr)
+        return EXIT_NO_SPACE
 
 
 if __name__ == "__main__":
