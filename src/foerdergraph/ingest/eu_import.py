@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -675,13 +676,14 @@ def existing_import(out: Path, name: str) -> ImportedFrom | None:
     trig, report_path = out / f"{name}.trig.gz", out / f"{name}.report.json"
     if not trig.is_file() and not report_path.is_file():
         return None
-    report: dict[str, object] = {}
+    report: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError):
         loaded = json.loads(report_path.read_text(encoding="utf-8"))
         report = loaded if isinstance(loaded, dict) else {}
-    source = report.get("source") if isinstance(report.get("source"), dict) else {}
-    file, sha = str(source.get("file") or ""), str(source.get("sha256") or "")  # type: ignore[union-attr]
-    rows = report.get("imported") if isinstance(report.get("imported"), int) else None
+    source = report.get("source")
+    source = source if isinstance(source, dict) else {}
+    file, sha = str(source.get("file") or ""), str(source.get("sha256") or "")
+    rows: int | None = report.get("imported") if isinstance(report.get("imported"), int) else None
     if (not sha or rows is None) and trig.is_file():
         records = 0
         with gzip.open(trig, "rt", encoding="utf-8") as handle:
@@ -694,7 +696,7 @@ def existing_import(out: Path, name: str) -> ImportedFrom | None:
                     elif m["p"] == _DCT_IDENTIFIER:
                         file = file or json.loads(f'"{m["o"]}"')
         rows = records if rows is None else rows
-    return ImportedFrom(file, sha, rows)  # type: ignore[arg-type]
+    return ImportedFrom(file, sha, rows)
 
 
 class StrictError(Exception):

@@ -65,9 +65,10 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     for item in result.rejected:
         print(f"{args.path}: row {item['row']}: {item['reason']}", file=sys.stderr)
-    for item in result.duplicates:
+    for duplicate in result.duplicates:
         print(
-            f"{args.path}: row {item['row']}: duplicate of row {item['same_as']} (both imported)",
+            f"{args.path}: row {duplicate['row']}: duplicate of row {duplicate['same_as']} "
+            "(both imported)",
             file=sys.stderr,
         )
     for warning in result.warnings:

@@ -77,9 +77,10 @@ class BoundedLoader(yaml.SafeLoader):
     """yaml.SafeLoader that checks each composed document with `check_aliases` before any of
     it is constructed."""
 
-    def compose_document(self) -> yaml.Node:
+    def compose_document(self) -> yaml.Node | None:
         node = super().compose_document()
-        check_aliases(node)
+        if node is not None:
+            check_aliases(node)
         return node
 
 
