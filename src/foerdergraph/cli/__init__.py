@@ -3,7 +3,8 @@
 One module per command group adds its sub-commands through `register(subparsers)`; COMMAND_GROUPS
 lists them, so this file stays a table of contents. Exit codes scripts can rely on (defined in
 foerdergraph.core.errors): 0 success, 1 invalid data or failed validation, 2 wrong usage, 3 missing
-build or input.
+build or input, 4 no space left on device (one line naming the path and the free space; nothing
+changed).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from foerdergraph.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_MISSING,
+    EXIT_NO_SPACE,
     EXIT_OK,
     EXIT_USAGE,
+    disk_full_message,
+    is_disk_full,
 )
 
 __all__ = ["EXIT_INVALID", "EXIT_MISSING", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -52,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `foerdergraph query … | head`
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        print(disk_full_message(exc), file=sys.stderr)
+        return EXIT_NO_SPACE
 
 
 if __name__ == "__main__":

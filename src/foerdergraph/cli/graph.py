@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from foerdergraph.core.errors import (
     EXIT_USAGE,
     BuildError,
     InputError,
+    named_disk_full,
 )
 from foerdergraph.publish.dumps import FORMATS, gzip_writer, serialise
 from foerdergraph.publish.store import open_store
@@ -208,13 +210,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_MISSING
     fmt = FORMATS[args.format]
-    with contextlib.ExitStack() as stack:
-        out: BinaryIO = (
-            stack.enter_context(Path(args.output).open("wb")) if args.output else sys.stdout.buffer
-        )
-        if args.gzip:
-            out = stack.enter_context(gzip_writer(out))
-        serialise(store, fmt, prefixes(settings.base_iri), out)
+    target = Path(args.output) if args.output else None
+    # a file is written beside its name and renamed when complete: a failure (a full disk)
+    # leaves no half-written file, and an existing one as it was
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if target else None
+    try:
+        with contextlib.ExitStack() as stack:
+            out: BinaryIO = stack.enter_context(tmp.open("wb")) if tmp else sys.stdout.buffer
+            if args.gzip:
+                out = stack.enter_context(gzip_writer(out))
+            serialise(store, fmt, prefixes(settings.base_iri), out)
+        if tmp and target:
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise named_disk_full(exc, target or Path("-")) from exc
+    finally:
+        if tmp:
+            tmp.unlink(missing_ok=True)
     if args.output:
         _err(f"wrote {Path(args.output).stat().st_size} bytes to {args.output}")
     return EXIT_OK

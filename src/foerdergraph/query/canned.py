@@ -25,6 +25,7 @@ import yaml
 
 from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.namespaces import XSD
+from foerdergraph.core.yamlfile import safe_load
 
 HEADER = "#+"
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "date")
@@ -114,7 +115,7 @@ def parse_header(text: str) -> dict[str, Any]:
             lines.append(line[len(HEADER) :].removeprefix(" "))
         elif line.strip() and not line.startswith("#"):
             break
-    header = yaml.safe_load("\n".join(lines)) if lines else None
+    header = safe_load("\n".join(lines)) if lines else None
     return header if isinstance(header, dict) else {}
 
 

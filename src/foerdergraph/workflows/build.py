@@ -3,16 +3,19 @@
 Everything is written into a staging folder first; only a complete, valid build is moved into
 `build/releases/<content-hash>` and the `build/current` link switched to it in one atomic rename.
 A failed build therefore leaves the last good graph, store and dumps untouched, and a running
-server never sees a half-written build.
+server never sees a half-written build. A build holds a lock on its staging folder while it runs;
+the next build removes the staging folders nobody holds (a killed build's), and the worker
+processes die with the build (foerdergraph.procs). A full disk ends the build with an OSError
+naming the staging folder (the CLI prints one line and exits 4).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
@@ -28,8 +31,9 @@ from rdflib import Graph
 
 from foerdergraph import __version__
 from foerdergraph.core.config import Settings
-from foerdergraph.core.errors import BuildError, InputError
+from foerdergraph.core.errors import BuildError, InputError, named_disk_full
 from foerdergraph.core.iri import graph_iri
+from foerdergraph.core.procs import worker_pool
 from foerdergraph.core.vocab import PREFIXES
 from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.publish.dumps import FORMATS, SourceDumps, dump_jobs, dump_path, finish_dump
@@ -119,11 +123,9 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
         shapes = load_shapes(settings.shapes_file)
     releases = settings.build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
-    staging = releases / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    spawn = multiprocessing.get_context("spawn")  # fresh interpreters, not copies of this one
+    staging, hold = _claim_staging(releases)
     try:
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=spawn) as workers:
+        with worker_pool(os.cpu_count() or 2) as workers:
             release = _Release(staging, SourceDumps(staging / "dumps"), workers)
             with _step("validate (SHACL) and reason (OWL 2 RL)", timings, progress):
                 report, derived = _validate_and_reason(dataset, shapes, settings, release)
@@ -136,8 +138,11 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
                 _give_back_memory()
                 manifest = _write_release(release, written, graphs, settings)
         final = _publish(staging, releases, settings, manifest)
+    except OSError as exc:
+        raise named_disk_full(exc, staging) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(hold)
     _prune(releases, keep=final)
     if settings.store_url:  # scale-out: the complete release goes to the SPARQL server too
         from foerdergraph.remote.upload import upload_build
@@ -146,6 +151,41 @@ def build(settings: Settings, progress: Progress = lambda _msg: None) -> BuildRe
             upload_build(final, settings.store_url, settings.base_iri, progress)
     warnings = report.text() if report.warnings else ""
     return BuildResult(final, manifest, timings, warnings)
+
+
+@contextmanager
+def _locked(folder: Path, blocking: bool = True) -> Iterator[bool]:
+    """An exclusive flock on a folder: True when held (always, when blocking)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            held = True
+        except BlockingIOError:
+            held = False
+        yield held
+    finally:
+        os.close(fd)
+
+
+def _claim_staging(releases: Path) -> tuple[Path, int]:
+    """This build's staging folder, locked for as long as the build runs (the returned fd holds
+    the lock; closing it releases it). First removes the staging folders of builds that are no
+    longer running (killed, or a lost machine): a running build holds the lock on its folder.
+    Cleaning up and claiming happen under a lock on `releases`, so no build sees another's
+    folder between its creation and its lock."""
+    with _locked(releases):
+        for stale in releases.glob(".staging-*"):
+            if stale.is_dir() and not stale.is_symlink():
+                with _locked(stale, blocking=False) as unused:
+                    if unused:
+                        shutil.rmtree(stale, ignore_errors=True)
+        staging = releases / f".staging-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        hold = os.open(staging, os.O_RDONLY)
+        fcntl.flock(hold, fcntl.LOCK_EX)
+    return staging, hold
 
 
 @dataclass

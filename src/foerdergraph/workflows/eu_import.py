@@ -13,6 +13,7 @@ timestamp, so a re-import of an unchanged file gives byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -24,9 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
@@ -40,6 +41,7 @@ from foerdergraph.core.registry import (
     registry_items,
 )
 from foerdergraph.core.vocab import FG, ROLE, SCHEMA
+from foerdergraph.core.yamlfile import read_mapping, read_yaml
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu.beneficiaries import (
     Entity,
@@ -65,6 +67,19 @@ _ADMINISTRATION = re.compile(
 Projektaufrufes Regio.NRW 2014"): the beneficiary then administers that call."""
 
 
+@dataclass(frozen=True)
+class ImportedFrom:
+    """What an existing import was made from, read from its report (or, for reports written
+    before the source was recorded there, from the dataset description in its graph)."""
+
+    file: str
+    sha256: str
+    rows: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "sha256": self.sha256, "rows": self.rows}
+
+
 @dataclass
 class ImportResult:
     name: str
@@ -80,11 +95,19 @@ class ImportResult:
     triples: int = 0
     trig_path: Path | None = None
     report_path: Path | None = None
+    source: dict[str, str] = field(default_factory=dict)
+    """The file this import was made from: its name and SHA-256 (what identifies the import)."""
+    duplicates: list[dict[str, int]] = field(default_factory=list)
+    replaced: ImportedFrom | None = None
+    """The other file's import this one replaced (--replace), with its row count."""
 
     def report(self) -> dict[str, object]:
         return {
             "name": self.name,
             "format": self.format,
+            "source": self.source,
+            "duplicates": self.duplicates,
+            **({"replaced": self.replaced.as_dict()} if self.replaced else {}),
             "rows_read": self.rows_read,
             "imported": self.imported,
             "rejected": self.rejected,
@@ -105,7 +128,8 @@ def read_description(path: Path) -> dict[str, object]:
     candidate = path.parent / "source.description.yaml"
     if not candidate.is_file():
         return {}
-    return yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+    content = read_yaml(candidate)
+    return content if isinstance(content, dict) else {}
 
 
 def load_registry(data_dir: Path) -> list[RegistryEntry]:
@@ -137,11 +161,11 @@ def load_curation(data_dir: Path) -> Curation:
     folder = data_dir / "curation"
     vetoes, links, part_of = [], {}, []
     if (path := folder / "merge-vetoes.yaml").is_file():
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("vetoes") or []:
+        for item in read_mapping(path).get("vetoes") or []:
             a, b = item["names"]
             vetoes.append(Veto((str(a), str(b)), str(item.get("reason", ""))))
     if (path := folder / "beneficiary-links.yaml").is_file():
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("links") or []:
+        for item in read_mapping(path).get("links") or []:
             links[str(item["name"])] = str(item["entity"])
             if item.get("part_of_name"):
                 part_of.append(
@@ -326,7 +350,7 @@ def build_graph(
     b = _Builder(parsed, name, source, settings, registry, curation)
     fmt = parsed.format
     ops = parsed.operations
-    b.describe_dataset(description, hashlib.sha256(source.read_bytes()).hexdigest())
+    b.describe_dataset(description, sha256_of(source))
     fund = b.fund()
     programme = b.programme(fund)
 
@@ -569,16 +593,31 @@ def serialise(graph: URIRef, triples: Iterable[Triple]) -> bytes:
     return (f"{graph.n3()} {{\n" + "\n".join(lines) + "\n}\n").encode("utf-8")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _atomic_write(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary file beside it first, then rename them all into place:
+    a failure while writing (a full disk) leaves the old files as they were and no temporary
+    file behind."""
+    written: list[tuple[str, Path]] = []
     try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            written.append((tmp, path))
+            os.fchmod(fd, 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        for tmp, path in written:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _path in written:
+            Path(tmp).unlink(missing_ok=True)
+        if exc.filename is None:  # a write names no file: name the one being written
+            target = written[-1][1] if written else files[0][0]
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _path in written:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -590,6 +629,74 @@ def gzip_bytes(data: bytes) -> bytes:
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as gz:
         gz.write(data)
     return buffer.getvalue()
+
+
+class ImportConflictError(Exception):
+    """The import would replace the import of another file, and --replace was not given."""
+
+    def __init__(self, path: Path, name: str, target: Path, old: ImportedFrom, rows: int) -> None:
+        self.old = old
+        super().__init__(
+            f"{path}: the import {name!r} ({target}) was made from another file, "
+            f"{old.file or 'unknown'} (sha256 {old.sha256[:12] or 'unknown'}, "
+            f"{_rows(old.rows)}); this file ({_rows(rows)}) would replace it. Nothing written. "
+            f"Pass --replace to replace it, or --source-name NAME to import this file beside it."
+        )
+
+
+def _rows(count: int | None) -> str:
+    if count is None:
+        return "an unknown number of rows"
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def replacement_note(name: str, old: ImportedFrom, rows: int) -> str:
+    """ "replacing erdf-2007-2013: 3,109 rows → 1 row (3,108 fewer)"."""
+    lost = (old.rows or 0) - rows
+    tail = f" ({lost:,} fewer)" if old.rows is not None and lost > 0 else ""
+    return f"replacing {name}: {_rows(old.rows)} → {_rows(rows)}{tail}"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_DATASET_LINE = re.compile(r'^<[^>]+/id/dataset/[^>]+> <(?P<p>[^>]+)> "(?P<o>(?:[^"\\]|\\.)*)" \.$')
+_FG_SHA256 = str(FG.sha256)
+_DCT_IDENTIFIER = str(DCTERMS.identifier)
+_RECORD_TYPE = f"> <{RDF.type}> <{FG.DataRecord}> ."
+
+
+def existing_import(out: Path, name: str) -> ImportedFrom | None:
+    """What data/imports/<name>.* was made from, or None when there is no such import."""
+    trig, report_path = out / f"{name}.trig.gz", out / f"{name}.report.json"
+    if not trig.is_file() and not report_path.is_file():
+        return None
+    report: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(report_path.read_text(encoding="utf-8"))
+        report = loaded if isinstance(loaded, dict) else {}
+    source = report.get("source")
+    source = source if isinstance(source, dict) else {}
+    file, sha = str(source.get("file") or ""), str(source.get("sha256") or "")
+    rows: int | None = report.get("imported") if isinstance(report.get("imported"), int) else None
+    if (not sha or rows is None) and trig.is_file():
+        records = 0
+        with gzip.open(trig, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.endswith(_RECORD_TYPE + "\n"):
+                    records += 1
+                elif (m := _DATASET_LINE.match(line.rstrip("\n"))) is not None:
+                    if m["p"] == _FG_SHA256:
+                        sha = sha or json.loads(f'"{m["o"]}"')
+                    elif m["p"] == _DCT_IDENTIFIER:
+                        file = file or json.loads(f'"{m["o"]}"')
+        rows = records if rows is None else rows
+    return ImportedFrom(file, sha, rows)
 
 
 class StrictError(Exception):
@@ -632,12 +739,29 @@ def default_name(path: Path, description: dict[str, object], format_name: str) -
 
 
 def run_import(
-    path: Path, settings: Settings, name: str | None = None, strict: bool = False
+    path: Path,
+    settings: Settings,
+    name: str | None = None,
+    strict: bool = False,
+    replace: bool = False,
 ) -> ImportResult:
+    """Import one list into data/imports/<name>.trig.gz and <name>.report.json. An existing
+    import of another file (by SHA-256) is only replaced with `replace`; the result then
+    says what it replaced. Nothing is written unless the whole import succeeds."""
     parsed = parse_list(path)
     description = read_description(path)
     name = slugify(name) if name else default_name(path, description, parsed.format.name)
+    out = settings.data_dir / "imports"
+    sha256 = sha256_of(path)
+    old = existing_import(out, name)
+    if old is not None and old.sha256 == sha256:
+        old = None  # the same file again: a re-import, not a replacement
+    if old is not None and not replace:
+        raise ImportConflictError(path, name, out / f"{name}.trig.gz", old, len(parsed.operations))
     triples, result = build_graph(parsed, name, path, settings, description)
+    result.source = {"file": path.name, "sha256": sha256}
+    result.duplicates = [{"row": row, "same_as": first} for row, first in parsed.duplicates]
+    result.replaced = old
     if not description:
         result.warnings.append(
             "no source.description.yaml beside the file: publisher and publication date are unknown"
@@ -648,12 +772,15 @@ def run_import(
     report = validate_import(b_graph(name, settings), triples, settings)
     if not report.conforms:
         raise InvalidImportError(path, report)
-    out = settings.data_dir / "imports"
     result.trig_path = out / f"{name}.trig.gz"
     result.report_path = out / f"{name}.report.json"
-    _atomic_write(result.trig_path, gzip_bytes(serialise(b_graph(name, settings), triples)))
-    report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    _atomic_write(result.report_path, report.encode("utf-8"))
+    text = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    _atomic_write(
+        [
+            (result.trig_path, gzip_bytes(serialise(b_graph(name, settings), triples))),
+            (result.report_path, text.encode("utf-8")),
+        ]
+    )
     return result
 
 
@@ -661,4 +788,11 @@ def b_graph(name: str, settings: Settings) -> URIRef:
     return graph_iri("import", name, base=settings.base_iri)
 
 
-__all__ = ["ImportResult", "InvalidImportError", "StrictError", "date", "run_import"]
+__all__ = [
+    "ImportConflictError",
+    "ImportResult",
+    "InvalidImportError",
+    "StrictError",
+    "date",
+    "run_import",
+]

@@ -16,7 +16,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -205,30 +205,170 @@ FORMATS: tuple[ListFormat, ...] = (
 )
 
 
-def read_records(path: Path) -> list[Record]:
-    """The rows of a JSON array of objects or a CSV file with a header line."""
+@dataclass(frozen=True)
+class Table:
+    """The readable rows of a list file, numbered from 1, and the rows that could not be read."""
+
+    records: list[tuple[int, Record]]
+    rejections: list[Rejection]
+    rows: int
+
+
+def _decode(path: Path) -> str:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes
 
         best = from_bytes(raw).best()
         if best is None:
             raise FormatError(f"{path}: cannot detect the text encoding") from None
-        text = str(best)
-    if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"{path}: invalid JSON: {exc}") from exc
-        if not all(isinstance(item, dict) for item in data):
-            raise FormatError(f"{path}: expected a JSON array of objects, one per row")
-        return data
+        return str(best)
+
+
+def read_table(path: Path) -> Table:
+    """The rows of a JSON array of objects or of a CSV file with a header line, read strictly:
+    a row that cannot be read (an unclosed quote, too many or too few fields, a JSON value that
+    is not an object of values) is rejected with its number and never takes other rows with it."""
+    text = _decode(path)
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+        return _read_json(path, text)
+    return _read_csv(path, text)
+
+
+def _json_kind(value: object) -> str:
+    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return kinds.get(type(value), "a number")
+
+
+def _read_json(path: Path, text: str) -> Table:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{path}: invalid JSON: {exc}") from exc
+    if not isinstance(data, list) or (data and not any(isinstance(i, dict) for i in data)):
+        found = _json_kind(data) if not isinstance(data, list) else "an array without objects"
+        raise FormatError(
+            f"{path}: expected a JSON array of objects, one per row, found {found}.\n"
+            f"Expected the columns of one of:\n{_expected_columns(set())}"
+        )
+    records: list[tuple[int, Record]] = []
+    rejections: list[Rejection] = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            reason = f"{_json_kind(item)}, not an object with the list's columns"
+            rejections.append(Rejection(number, reason))
+        elif nested := [k for k, v in item.items() if isinstance(v, (dict, list))]:
+            what = ", ".join(f"{k!r} holds {_json_kind(item[k])}" for k in nested)
+            rejections.append(Rejection(number, f"{what}, not a single value"))
+        else:
+            records.append((number, item))
+    return Table(records, rejections, len(data))
+
+
+class _Lines:
+    """The file's physical lines with a cursor: the CSV reader pulls lines from here, so after a
+    bad record reading can start again on the line after the record's first one."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _looks_like_a_row(line: str, delimiter: str, fields: int) -> bool:
+    """A line inside a quoted field that would be a whole row of its own: an opening quote that
+    was never closed has swallowed it."""
+    return '"' not in line and line.count(delimiter) >= fields - 1
+
+
+def _read_csv(path: Path, text: str) -> Table:
     # the delimiter is the one the header line uses most; csv.Sniffer misreads quoted line breaks
-    header = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count)
-    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    lines = _Lines(text)
+    try:
+        header = next(csv.reader(lines, delimiter=delimiter, strict=True), [])
+    except csv.Error as exc:
+        raise FormatError(f"{path}: line 1: unreadable CSV header: {exc}") from exc
+    if len(set(header)) != len(header):
+        twice = sorted({c for c in header if header.count(c) > 1})
+        raise FormatError(f"{path}: line 1: the header names {', '.join(twice)} twice")
+    if not header:
+        raise FormatError(
+            f"{path}: empty file; expected a header line with the columns of one of:\n"
+            f"{_expected_columns(set())}"
+        )
+    records: list[tuple[int, Record]] = []
+    rejections: list[Rejection] = []
+    number = 0
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    while lines.pos < len(lines.lines):
+        start = lines.pos
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            fields, error = None, str(exc)
+        else:
+            error = ""
+        if fields == []:  # a blank line is no row
+            continue
+        number += 1
+        end = lines.pos
+        swallowed = (
+            fields is None
+            or any(  # the lines inside the record, first and last aside
+                _looks_like_a_row(line, delimiter, len(header))
+                for line in lines.lines[start + 1 : end - 1]
+            )
+        )
+        if (swallowed and end - start > 1) or error == "unexpected end of data":
+            reason = (
+                f"line {start + 1}: unclosed quote: the quoted field that opens here runs "
+                f"{'to the end of the file' if fields is None else f'to line {end}'} and would "
+                f"swallow the rows after it; read again from line {start + 2}"
+            )
+        elif fields is None:
+            reason = f"line {start + 1}: unreadable CSV: {error}"
+        elif len(fields) != len(header):
+            reason = (
+                f"line {start + 1}: {len(fields)} fields, but the header has {len(header)} "
+                f"({', '.join(header)})"
+            )
+            rejections.append(Rejection(number, reason))
+            continue
+        else:
+            records.append((number, dict(zip(header, fields, strict=True))))
+            continue
+        rejections.append(Rejection(number, reason))
+        lines.pos = start + 1  # the lines the bad record took in are read as rows again
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    return Table(records, rejections, number)
+
+
+def _expected_columns(columns: set[str]) -> str:
+    return "\n".join(
+        f"  {fmt.name}: {', '.join(fmt.columns)}"
+        + (
+            f"  (missing: {', '.join(c for c in fmt.columns if c not in columns)})"
+            if columns
+            else ""
+        )
+        for fmt in FORMATS
+    )
 
 
 def detect_format(columns: set[str], path: Path | str = "") -> ListFormat:
@@ -236,14 +376,10 @@ def detect_format(columns: set[str], path: Path | str = "") -> ListFormat:
     for fmt in FORMATS:
         if set(fmt.columns) <= columns:
             return fmt
-    expected = "\n".join(
-        f"  {fmt.name}: {', '.join(fmt.columns)}"
-        + (f"  (missing: {', '.join(c for c in fmt.columns if c not in columns)})")
-        for fmt in FORMATS
-    )
     raise FormatError(
         f"{path}: the columns match no known beneficiary-list format.\n"
-        f"Found: {', '.join(sorted(columns)) or '(none)'}\nExpected one of:\n{expected}"
+        f"Found: {', '.join(sorted(columns)) or '(none)'}\n"
+        f"Expected one of:\n{_expected_columns(columns)}"
     )
 
 
@@ -295,21 +431,36 @@ class ParsedList:
     rows_read: int
     operations: list[Operation]
     rejections: list[Rejection]
+    duplicates: list[tuple[int, int]] = field(default_factory=list)
+    """(row, the earlier row it repeats in every column): reported, and imported all the same,
+    as a list may grant the same sum for the same operation twice in one year."""
+
+
+def duplicate_rows(records: list[tuple[int, Record]]) -> list[tuple[int, int]]:
+    """Each row that repeats an earlier row column by column, with that earlier row."""
+    first: dict[tuple[tuple[str, str], ...], int] = {}
+    found = []
+    for number, record in records:
+        key = tuple(sorted((str(k), "" if v is None else str(v)) for k, v in record.items()))
+        if (earlier := first.setdefault(key, number)) != number:
+            found.append((number, earlier))
+    return found
 
 
 def parse_list(path: Path) -> ParsedList:
     """Read, detect and parse one list file; rows are numbered from 1 (a CSV header is not a
     row; a JSON array's first object is row 1)."""
-    records = read_records(path)
-    columns: set[str] = set().union(*(r.keys() for r in records)) if records else set()
+    table = read_table(path)
+    columns: set[str] = set().union(*(r.keys() for _, r in table.records))
     fmt = detect_format(columns, path)
     operations: list[Operation] = []
-    rejections: list[Rejection] = []
-    for number, record in enumerate(records, start=1):
+    rejections = list(table.rejections)
+    for number, record in table.records:
         try:
             operations.append(fmt.parse(number, record))
         except ValueError as exc:
             rejections.append(Rejection(number, str(exc)))
     if fmt.competition_in_name:
         operations = assign_competitions(operations)
-    return ParsedList(fmt, len(records), operations, rejections)
+    rejections.sort(key=lambda r: r.row)
+    return ParsedList(fmt, table.rows, operations, rejections, duplicate_rows(table.records))
