@@ -22,6 +22,7 @@ from foerdergraph.ingest.registry import (
     check_references,
     entity_triples,
     load_registry_file,
+    registry_paths,
 )
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
 from foerdergraph.ingest.yamlfile import read_mapping
@@ -122,12 +123,8 @@ def load_inputs(settings: Settings) -> Inputs:
     registry = Registry()
     problems: list[InputProblem] = []
     parts = [GraphPart(graph_iri("ontology", base=base), "ontology", ontology_graph)]
-    registry_files = [("reference", p) for p in sorted((data / "reference").glob("*.yaml"))]
-    registry_files.append(("entities", data / "entities.yaml"))
     loaded = []
-    for kind, path in registry_files:
-        if not path.is_file():
-            continue
+    for kind, path in registry_paths(data):
         try:
             entities = load_registry_file(path, ontology, registry)
         except InputError as exc:

@@ -2,8 +2,11 @@
 
 Entity resolution is curated here: every surface form a document uses is an alternative label of
 one entry, so a query for the NRW economics ministry finds it whatever the text called it.
-The same loader reads data/entities.yaml, data/reference/*.yaml and the `entities:` block of a
-facts file; each becomes its own named graph.
+The same loader reads data/entities.yaml, data/reference/*.yaml (the reference gazetteer: the
+territorial structure of NRW, its public actors, federal and EU bodies, funds) and the `entities:`
+block of a facts file; each becomes its own named graph. It is the one reader of these files: the
+build, the extractor's gazetteer and the EU list import all call `read_registry` (or
+`registry_paths`), and a YAML or entry problem is an InputError naming the file.
 """
 
 from __future__ import annotations
@@ -48,9 +51,13 @@ _ENTRY_FIELDS = frozenset(
         "responsible_for",
         "ags",
         "same_as",
+        "fund",
         "note",
     }
 )
+
+_REFERENCES = ("part_of", "located_in", "responsible_for", "fund")
+"""Fields whose values are keys of other registry entries."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Entity:
     responsible_for: tuple[str, ...] = ()
     ags: str | None = None
     same_as: tuple[str, ...] = ()
+    fund: tuple[str, ...] = ()
     note: str | None = None
 
     def iri(self, base: str) -> URIRef:
@@ -148,6 +156,7 @@ def _parse_entry(
         responsible_for=_as_tuple(entry.get("responsible_for")),
         ags=str(entry["ags"]) if entry.get("ags") else None,
         same_as=_as_tuple(entry.get("same_as")),
+        fund=_as_tuple(entry.get("fund")),
         note=_nfc(entry["note"]) if entry.get("note") else None,
     )
 
@@ -197,11 +206,50 @@ def load_registry_file(path: Path, ontology: OntologyIndex, registry: Registry) 
     return entities
 
 
+def registry_paths(data_dir: Path) -> list[tuple[str, Path]]:
+    """(graph kind, path) of every registry file of a data/ folder that exists: the reference
+    files (data/reference/*.yaml, sorted) first, then data/entities.yaml."""
+    paths = [("reference", p) for p in sorted((data_dir / "reference").glob("*.yaml"))]
+    paths.append(("entities", data_dir / "entities.yaml"))
+    return [(kind, path) for kind, path in paths if path.is_file()]
+
+
+def read_registry(data_dir: Path, ontology: OntologyIndex) -> Registry:
+    """Every entity of the registry files of `data_dir`, checked as the build checks them (YAML,
+    fields, classes, unique keys, references); raises InputError naming each bad file."""
+    registry = Registry()
+    problems: list[InputProblem] = []
+    loaded: list[Entity] = []
+    for _kind, path in registry_paths(data_dir):
+        try:
+            loaded += load_registry_file(path, ontology, registry)
+        except InputError as exc:
+            problems += exc.problems
+    problems += check_references(loaded, registry)
+    if problems:
+        raise InputError(problems)
+    return registry
+
+
+def read_block_entities(
+    path: Path, ontology: OntologyIndex, block: str = "entities"
+) -> list[Entity]:
+    """The entities of the `block` mapping of a YAML file (a facts file's `entities:`); raises
+    InputError naming the file on a YAML error or a bad entry."""
+    content = read_mapping(path).get(block) or {}
+    if not isinstance(content, Mapping):
+        raise InputError([InputProblem(path, block, "must be a mapping of kinds")])
+    entities, problems = parse_entities(content, path, ontology)
+    if problems:
+        raise InputError(problems)
+    return entities
+
+
 def check_references(entities: list[Entity], registry: Registry) -> list[InputProblem]:
-    """Every part_of / located_in / responsible_for key must name a known entity."""
+    """Every part_of / located_in / responsible_for / fund key must name a known entity."""
     problems = []
     for entity in entities:
-        for field_name in ("part_of", "located_in", "responsible_for"):
+        for field_name in _REFERENCES:
             for ref in getattr(entity, field_name):
                 if ref not in registry:
                     problems.append(
@@ -235,6 +283,8 @@ def entity_triples(
         yield s, FG.locatedIn, registry_iri(ref, registry, base)
     for ref in entity.responsible_for:
         yield s, FG.responsibleFor, registry_iri(ref, registry, base)
+    for ref in entity.fund:
+        yield s, FG.fundingSource, registry_iri(ref, registry, base)
     if entity.ags:
         yield s, FG.ags, Literal(entity.ags)
     for same in entity.same_as:
