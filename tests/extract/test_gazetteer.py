@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.extract.helpers import run
 
 from foerdergraph.errors import InputError
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.model import Extraction
-from tests.extract.helpers import run
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/foerdergraph/"
@@ -104,5 +104,22 @@ def test_a_yaml_error_in_a_reference_file_is_named_not_ignored(tmp_path: Path) -
 def test_a_yaml_error_in_a_facts_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "facts").mkdir()
     (tmp_path / "facts" / "doc1.yaml").write_text("document: doc1\nentities: {\n", encoding="utf-8")
-    with pytest.raises(InputError, match="doc1.yaml"):
+    with pytest.raises(InputError, match=r"doc1\.yaml"):
         Gazetteer.from_data_dir(tmp_path, ROOT / "ontology")
+
+
+def test_extract_names_a_broken_registry_file_and_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from foerdergraph.cli import main
+
+    (tmp_path / "data" / "reference").mkdir(parents=True)
+    (tmp_path / "ontology").symlink_to(ROOT / "ontology")
+    (tmp_path / "data" / "reference" / "nrw.yaml").write_text("place: [\n", encoding="utf-8")
+    text = tmp_path / "text.txt"
+    text.write_text("Die IHK Siegen berät.", encoding="utf-8")
+    monkeypatch.setenv("FOERDERGRAPH_HOME", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        main(["extract", str(text)])
+    assert stopped.value.code == 1
+    assert "nrw.yaml" in capsys.readouterr().err

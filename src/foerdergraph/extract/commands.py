@@ -18,9 +18,15 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_MISSING = 0, 1, 2, 3
 
 
 def _gazetteer(args: argparse.Namespace) -> Gazetteer:
+    from foerdergraph.errors import InputError
+
     if getattr(args, "no_registry", False):
         return Gazetteer([])
-    return Gazetteer.from_data_dir(load_settings().data_dir)
+    try:
+        return Gazetteer.from_data_dir(load_settings().data_dir)
+    except InputError as err:  # a broken registry file is named, never an empty gazetteer
+        print(f"{args.command}: the registry in data/ is invalid:\n{err}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID) from err
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
