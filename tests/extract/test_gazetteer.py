@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.extract.helpers import run
 
 from foerdergraph.errors import InputError
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.model import Extraction
+
+from .helpers import run
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/foerdergraph/"
