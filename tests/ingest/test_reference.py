@@ -186,7 +186,8 @@ def test_a_bad_entry_or_reference_names_the_file(tmp_path: Path, index: Ontology
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "funds.yaml").write_text(
         "fund:\n  f:\n    class: Fund\n    label: Fonds\n"
-        "programme:\n  p:\n    class: FundingProgramme\n    label: Programm\n    fund: nope\n",
+        "programme:\n  p:\n    class: FundingProgramme\n    label: Programm\n    fund: nope\n"
+        "  q:\n    class: FundingProgramme\n    label: Programm Q\n    fund: p\n",
         encoding="utf-8",
     )
     (tmp_path / "reference" / "amt.yaml").write_text(
@@ -197,6 +198,7 @@ def test_a_bad_entry_or_reference_names_the_file(tmp_path: Path, index: Ontology
     message = str(caught.value)
     assert "amt.yaml: organisation.o: class 'Behoerde' is not an fg: class" in message
     assert "funds.yaml: programme.p: fund: unknown key 'nope'" in message
+    assert "funds.yaml: programme.q: fund: 'p' is a programme, not a fund" in message
 
 
 def test_the_eu_import_links_by_every_reference_name(index: OntologyIndex) -> None:

@@ -246,19 +246,20 @@ def read_block_entities(
 
 
 def check_references(entities: list[Entity], registry: Registry) -> list[InputProblem]:
-    """Every part_of / located_in / responsible_for / fund key must name a known entity."""
+    """Every part_of / located_in / responsible_for / fund key must name a known entity, and a
+    `fund` key an entry of kind `fund` (it becomes fg:fundingSource, whose range is fg:Fund)."""
     problems = []
     for entity in entities:
         for field_name in _REFERENCES:
             for ref in getattr(entity, field_name):
-                if ref not in registry:
-                    problems.append(
-                        InputProblem(
-                            entity.origin,
-                            f"{entity.kind}.{entity.key}",
-                            f"{field_name}: unknown key {ref!r}",
-                        )
-                    )
+                target = registry.get(ref)
+                if target is None:
+                    message = f"{field_name}: unknown key {ref!r}"
+                elif field_name == "fund" and target.kind != "fund":
+                    message = f"fund: {ref!r} is a {target.kind}, not a fund"
+                else:
+                    continue
+                problems.append(InputProblem(entity.origin, f"{entity.kind}.{entity.key}", message))
     return problems
 
 
