@@ -17,9 +17,15 @@ from foerdergraph.extract.reading import ReadError
 
 
 def _gazetteer(args: argparse.Namespace) -> Gazetteer:
+    from foerdergraph.core.errors import InputError
+
     if getattr(args, "no_registry", False):
         return Gazetteer([])
-    return Gazetteer.from_data_dir(load_settings().data_dir)
+    try:
+        return Gazetteer.from_data_dir(load_settings().data_dir)
+    except InputError as err:  # a broken registry file is named, never an empty gazetteer
+        print(f"{args.command}: the registry in data/ is invalid:\n{err}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID) from err
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -1,20 +1,27 @@
 """The knowledge graph as a gazetteer: every label and alternative label already curated.
 
-Entries come from the registry files the build reads (`data/entities.yaml`,
-`data/reference/nrw.yaml`) and from the `entities:` blocks of facts files (entities one document
-introduced), so a name that was curated once is recognised — and linked to the same key and IRI —
-in every later document. Matching uses a spaCy PhraseMatcher over a blank German pipeline: token
-boundaries stop "Land" from matching inside "Landrat", and thousands of labels cost one pass.
-A missing or empty registry simply gives an empty gazetteer.
+Entries come from the registry files the build reads (`data/entities.yaml` and the reference
+gazetteer `data/reference/*.yaml`: Kreise and cities, ministries, chambers, universities,
+Projektträger, federal and EU bodies, funds and programmes) and from the `entities:` blocks of
+facts files (entities one document introduced), so a name that was curated once is recognised —
+and linked to the same key and IRI — in every later document. The files are read by the
+registry's own reader (`foerdergraph.core.registry`), checked as the build checks them: a YAML
+error or a bad entry is an InputError naming the file, never an empty gazetteer. Matching uses a
+spaCy PhraseMatcher over a blank German pipeline: token boundaries stop "Land" from matching
+inside "Landrat", and thousands of labels cost one pass. A data folder without registry files
+gives an empty gazetteer.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from foerdergraph.core.registry import read_registry_file, registry_items
+from foerdergraph.core.ontology import OntologyIndex, load_ontology
+from foerdergraph.core.registry import Entity, read_block_entities, read_registry
+from foerdergraph.core.vocab import FG
 from foerdergraph.extract.model import Candidate, Span
 from foerdergraph.extract.orgtypes import TYPE_OF_CLASS
 from foerdergraph.extract.patterns import words
@@ -30,6 +37,11 @@ REGISTRY_KIND = {
     "project": "project",
 }
 """Registry kind (docs/curation.md) -> extraction kind."""
+
+ACTING_PLACES = frozenset({"District"})
+"""Classes of `place` entries found as organisations: a Kreis named in a text is the body that
+applies, receives or partners ("Kreis Soest", "Märkischer Kreis"); a city name is more often
+the place where something happens, so cities stay regions (the rules find "Stadt Bonn")."""
 
 _GENERIC = words(
     "land landes bund ministerium ministeriums bezirksregierung stadt kreis region "
@@ -67,6 +79,8 @@ class Entry:
 
     @property
     def kind(self) -> str:
+        if self.registry_kind == "place" and self.cls in ACTING_PLACES:
+            return "organisation"
         return REGISTRY_KIND.get(self.registry_kind, "organisation")
 
     @property
@@ -89,13 +103,15 @@ class Gazetteer:
         self._nlp = None
 
     @classmethod
-    def from_data_dir(cls, data_dir: Path) -> Gazetteer:
-        """Registry of a project's data/ folder; absent files are skipped."""
-        entries: list[Entry] = []
-        for path in (data_dir / "entities.yaml", data_dir / "reference" / "nrw.yaml"):
-            entries.extend(read_registry(path))
+    def from_data_dir(cls, data_dir: Path, ontology_dir: Path | None = None) -> Gazetteer:
+        """Registry of a project's data/ folder (reference files, entities.yaml, the facts files'
+        `entities:` blocks); absent files are skipped, broken ones raise InputError naming the
+        file. Classes are checked against the ontology in `ontology_dir` (default: the
+        project's)."""
+        ontology = _ontology(_ontology_dir(data_dir, ontology_dir))
+        entries = [entry_of(e) for e in read_registry(data_dir, ontology)]
         for path in sorted((data_dir / "facts").glob("*.yaml")):
-            entries.extend(read_registry(path, block="entities", origin=path.stem))
+            entries += [entry_of(e, path.stem) for e in read_block_entities(path, ontology)]
         return cls(entries)
 
     def _build(self):
@@ -146,24 +162,30 @@ def usable_form(form: str) -> bool:
     return len(form) >= 3 and not (" " not in form and form.casefold() in _GENERIC)
 
 
-def read_registry(path: Path, block: str | None = None, origin: str = "registry") -> list[Entry]:
-    """Entries of one registry-shaped YAML file (optionally under a top-level `block`)."""
-    if not path.is_file():
-        return []
-    entries = []
-    for kind, key, item in registry_items(read_registry_file(path, block)):
-        if kind not in REGISTRY_KIND or not item.get("label"):
-            continue
-        alts = item.get("alt") or []
-        alts = [alts] if isinstance(alts, str) else alts
-        entries.append(
-            Entry(
-                key,
-                kind,
-                item.get("class"),
-                str(item["label"]),
-                tuple(str(a) for a in alts),
-                origin,
-            )
-        )
-    return entries
+def entry_of(entity: Entity, origin: str = "registry") -> Entry:
+    """The gazetteer entry of one registry entity."""
+    cls = str(entity.cls)
+    return Entry(
+        entity.key,
+        entity.kind,
+        cls.removeprefix(str(FG)),
+        entity.label,
+        entity.alt,
+        origin,
+    )
+
+
+def _ontology_dir(data_dir: Path, ontology_dir: Path | None) -> Path:
+    if ontology_dir is not None:
+        return ontology_dir
+    beside = data_dir.parent / "ontology"
+    if beside.is_dir():
+        return beside
+    from foerdergraph.core.config import load_settings
+
+    return load_settings().ontology_dir
+
+
+@lru_cache(maxsize=4)
+def _ontology(ontology_dir: Path) -> OntologyIndex:
+    return OntologyIndex(load_ontology(ontology_dir))

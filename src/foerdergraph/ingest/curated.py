@@ -23,6 +23,7 @@ from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import mint
 from foerdergraph.core.ontology import OntologyIndex
 from foerdergraph.core.rdf import Triple
+from foerdergraph.core.registry import Entity, Registry, check_references, parse_entities
 from foerdergraph.core.vocab import FG
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.evidence import (
@@ -32,13 +33,7 @@ from foerdergraph.ingest.evidence import (
     locate_mentions,
     locate_quote,
 )
-from foerdergraph.ingest.registry import (
-    Entity,
-    Registry,
-    check_references,
-    entity_triples,
-    parse_entities,
-)
+from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument
 
 STATUSES = ("curated", "draft")

@@ -19,16 +19,16 @@ from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import graph_iri
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
 from foerdergraph.core.rdf import fill_store, from_oxigraph
-from foerdergraph.core.registry import registry_files
+from foerdergraph.core.registry import (
+    Registry,
+    check_references,
+    load_registry_file,
+    registry_files,
+)
 from foerdergraph.core.vocab import FG, SD, bind_prefixes
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.curated import facts_triples, read_facts_file
-from foerdergraph.ingest.registry import (
-    Registry,
-    check_references,
-    entity_triples,
-    load_registry_file,
-)
+from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
 
 

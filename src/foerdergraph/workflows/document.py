@@ -22,15 +22,15 @@ from foerdergraph.core.config import Settings
 from foerdergraph.core.errors import InputError
 from foerdergraph.core.iri import graph_iri
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
-from foerdergraph.core.registry import registry_files
-from foerdergraph.core.yamlfile import read_mapping
-from foerdergraph.ingest.dataset import describe_graph, document_part, new_graph
-from foerdergraph.ingest.registry import (
+from foerdergraph.core.registry import (
     Registry,
     check_references,
-    entity_triples,
     load_registry_file,
+    registry_files,
 )
+from foerdergraph.core.yamlfile import read_mapping
+from foerdergraph.ingest.dataset import describe_graph, document_part, new_graph
+from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument, read_text
 from foerdergraph.publish.store import open_store
 from foerdergraph.validate.engine import load_shapes

@@ -59,9 +59,9 @@ def translate(
     """Load the registry of `settings` and translate the draft; raises InputError."""
     from foerdergraph.core.iri import graph_iri
     from foerdergraph.core.ontology import OntologyIndex, load_ontology
-    from foerdergraph.core.registry import registry_files
+    from foerdergraph.core.registry import Registry, load_registry_file, registry_files
     from foerdergraph.ingest.curated import facts_triples, read_facts_file
-    from foerdergraph.ingest.registry import Registry, entity_triples, load_registry_file
+    from foerdergraph.ingest.registry import entity_triples
     from foerdergraph.ingest.sources import SourceDocument, document_triples
 
     base = settings.base_iri

@@ -33,13 +33,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from foerdergraph.core.config import Settings
 from foerdergraph.core.iri import graph_iri, mint, slugify
+from foerdergraph.core.ontology import OntologyIndex, load_ontology
 from foerdergraph.core.rdf import Triple, fill_store, to_oxigraph
-from foerdergraph.core.registry import (
-    ENTITIES_FILE,
-    REFERENCE_DIR,
-    read_registry_file,
-    registry_items,
-)
+from foerdergraph.core.registry import read_registry
 from foerdergraph.core.vocab import FG, ROLE, SCHEMA
 from foerdergraph.core.yamlfile import read_mapping, read_yaml
 from foerdergraph.ingest.dataset import load_inputs
@@ -132,20 +128,14 @@ def read_description(path: Path) -> dict[str, object]:
     return content if isinstance(content, dict) else {}
 
 
-def load_registry(data_dir: Path) -> list[RegistryEntry]:
-    """Entities of data/entities.yaml and data/reference/*.yaml with every surface form."""
-    files = [data_dir / ENTITIES_FILE, *sorted((data_dir / REFERENCE_DIR).glob("*.yaml"))]
+def load_registry(data_dir: Path, ontology: OntologyIndex) -> list[RegistryEntry]:
+    """Entities of data/entities.yaml and data/reference/*.yaml with every surface form, read
+    (and checked) by the registry's reader; an AGS becomes the name `ags:<key>`."""
     entries = []
-    for path in files:
-        if not path.is_file():
-            continue
-        for kind, key, entry in registry_items(read_registry_file(path)):
-            if entry.get("label"):
-                names = tuple(str(a) for a in entry.get("alt") or ())
-                if entry.get("ags"):
-                    names += (f"ags:{entry['ags']}",)
-                entries.append(RegistryEntry(kind, key, str(entry["label"]), names))
-                object.__setattr__(entries[-1], "cls", str(entry.get("class", "")))
+    for entity in read_registry(data_dir, ontology):
+        names = entity.alt + ((f"ags:{entity.ags}",) if entity.ags else ())
+        entries.append(RegistryEntry(entity.kind, entity.key, entity.label, names))
+        object.__setattr__(entries[-1], "cls", str(entity.cls).removeprefix(str(FG)))
     return entries
 
 
@@ -342,10 +332,15 @@ def _place_key(code: str, by_ags: dict[str, RegistryEntry]) -> tuple[RegistryEnt
     return None, ""
 
 
+def _acting_place(entry: RegistryEntry) -> bool:
+    """A Kreis or city of the reference data: a territorial authority, so also a beneficiary."""
+    return entry.kind == "place" and getattr(entry, "cls", "") in {"District", "Municipality"}
+
+
 def build_graph(
     parsed: ParsedList, name: str, source: Path, settings: Settings, description: dict[str, object]
 ) -> tuple[set[Triple], ImportResult]:
-    registry = load_registry(settings.data_dir)
+    registry = load_registry(settings.data_dir, OntologyIndex(load_ontology(settings.ontology_dir)))
     curation = load_curation(settings.data_dir)
     b = _Builder(parsed, name, source, settings, registry, curation)
     fmt = parsed.format
@@ -355,7 +350,9 @@ def build_graph(
     programme = b.programme(fund)
 
     orgs = Resolver(
-        [e for e in registry if e.kind == "organisation"], curation.vetoes, curation.links
+        [e for e in registry if e.kind == "organisation" or _acting_place(e)],
+        curation.vetoes,
+        curation.links,
     ).resolve(Counter(op.beneficiary for op in ops))
     undertakings = [e for e in registry if e.kind in {"programme", "call", "initiative"}]
     admin_targets = {
