@@ -40,6 +40,7 @@ from foerdergraph.ingest.beneficiaries import (
 )
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu_lists import Operation, ParsedList, parse_list
+from foerdergraph.ingest.rebase import CANONICAL_BASE
 from foerdergraph.iri import graph_iri, mint, slugify
 from foerdergraph.store import fill_store, to_oxigraph
 from foerdergraph.validate import ValidationReport, load_shapes, validate_store
@@ -634,6 +635,9 @@ def default_name(path: Path, description: dict[str, object], format_name: str) -
 def run_import(
     path: Path, settings: Settings, name: str | None = None, strict: bool = False
 ) -> ImportResult:
+    # Imports are written in the canonical namespace whatever the configured base: the build
+    # moves them under it (ingest/rebase.py), so the committed files serve every publisher.
+    settings = settings.with_(base_iri=CANONICAL_BASE)
     parsed = parse_list(path)
     description = read_description(path)
     name = slugify(name) if name else default_name(path, description, parsed.format.name)
