@@ -20,7 +20,7 @@ import gzip
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -36,6 +36,10 @@ CHUNK = 1 << 20
 """Bytes read from the gzip stream at a time (then completed to a line end)."""
 
 _TRIG = ox.RdfFormat.TRIG
+
+
+def _open(path: Path) -> IO[bytes]:
+    return cast(IO[bytes], gzip.open(path, "rb"))
 
 
 def rebase_iri(iri: str, base: str) -> str:
@@ -79,7 +83,7 @@ class RebasingReader(io.RawIOBase):
 
 def load_import(store: ox.Store, path: Path, base: str) -> None:
     """Bulk-load one gzipped TriG import, its canonical IRIs moved under `base`."""
-    with gzip.open(path, "rb") as handle:
+    with _open(path) as handle:
         if base == CANONICAL_BASE:
             store.bulk_load(handle, format=_TRIG)
         else:
@@ -95,7 +99,7 @@ def load_import_exactly(store: ox.Store, path: Path, base: str) -> None:
             return term if value == term.value else ox.NamedNode(value)
         return term
 
-    with gzip.open(path, "rb") as handle:
+    with _open(path) as handle:
         store.bulk_extend(
             ox.Quad(moved(q.subject), q.predicate, moved(q.object), moved(q.graph_name))  # type: ignore[arg-type]
             for q in ox.parse(handle, format=_TRIG)
