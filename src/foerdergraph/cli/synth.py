@@ -8,12 +8,13 @@ from pathlib import Path
 
 from foerdergraph.core.config import load_settings
 from foerdergraph.core.errors import EXIT_OK
+from foerdergraph.ingest.rebase import CANONICAL_BASE
 from foerdergraph.ingest.synth import write_synthetic
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
     settings = load_settings()
-    base = args.base or settings.base_iri
+    base = args.base or CANONICAL_BASE  # like every import; the build moves it under the base
     path = (
         Path(args.output)
         if args.output
@@ -40,5 +41,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--output", "-o", help="file to write (default: data/imports/synth-SEED.trig.gz)"
     )
-    p.add_argument("--base", help="base namespace for minted IRIs (default FOERDERGRAPH_BASE)")
+    p.add_argument(
+        "--base",
+        help="base namespace for minted IRIs (default: the canonical one imports are written in, "
+        "which the build moves under FOERDERGRAPH_BASE)",
+    )
     p.set_defaults(handler=cmd_synth)

@@ -6,7 +6,6 @@ Graph layout (see docs/model.md): ontology, reference, entities, one graph per s
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from foerdergraph.core.config import Settings
+from foerdergraph.core.config import DEFAULT_BASE_IRI, Settings
 from foerdergraph.core.errors import InputError, InputProblem
 from foerdergraph.core.iri import graph_iri
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
@@ -28,6 +27,7 @@ from foerdergraph.core.registry import (
 from foerdergraph.core.vocab import FG, SD, bind_prefixes
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.curated import facts_triples, read_facts_file
+from foerdergraph.ingest.rebase import load_import, load_import_exactly, quotes_rebased_iris
 from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
 
@@ -50,12 +50,15 @@ class Inputs:
     ontology: Graph
     parts: list[GraphPart]
     imports: list[Path] = field(default_factory=list)
+    base: str = DEFAULT_BASE_IRI
+    """The configured base the imports' canonical IRIs move to (ingest/rebase.py)."""
 
     def store(self) -> tuple[ox.Store, dict[str, Path]]:
         """Every graph in one in-memory Oxigraph store, and the imported graphs' files.
 
         Validation, reasoning, the store and the dumps all work on this store, so an imported
-        list of a million triples never becomes Python objects."""
+        list of a million triples never becomes Python objects. The imports' IRIs, written in the
+        canonical namespace, are moved under the configured base as they load."""
         store = ox.Store()
         fill_store(store, ((p.iri, p.graph) for p in sorted(self.parts, key=lambda p: str(p.iri))))
         imported: dict[str, Path] = {}
@@ -63,8 +66,7 @@ class Inputs:
         for path in self.imports:
             before = {g.value for g in store.named_graphs()}
             try:
-                with gzip.open(path, "rb") as handle:
-                    store.bulk_load(handle, format=ox.RdfFormat.TRIG)
+                load_import(store, path, self.base)
             except (SyntaxError, OSError, EOFError) as exc:
                 problems.append(InputProblem(path, "", f"cannot read gzipped TriG: {exc}"))
                 continue
@@ -72,6 +74,11 @@ class Inputs:
                 imported[name] = path
         if problems:
             raise InputError(problems)
+        if quotes_rebased_iris(store, imported, self.base):  # a literal was rewritten: redo
+            for name in imported:
+                store.remove_graph(ox.NamedNode(name))
+            for path in self.imports:
+                load_import_exactly(store, path, self.base)
         return store, imported
 
     def dataset(self, base: str) -> Dataset:
@@ -154,7 +161,7 @@ def load_inputs(settings: Settings) -> Inputs:
             parts.append(part)
     if problems:
         raise InputError(problems)
-    return Inputs(ontology_graph, parts, sorted((data / "imports").glob("*.trig.gz")))
+    return Inputs(ontology_graph, parts, sorted((data / "imports").glob("*.trig.gz")), base)
 
 
 def document_part(

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from foerdergraph.core.config import Settings
 from foerdergraph.remote import RemoteStoreError
 from foerdergraph.serve import linked_data, negotiation, results
+from foerdergraph.serve.base_path import BasePath, served_prefixes
 from foerdergraph.serve.canned import CannedQueries
 from foerdergraph.serve.guard import RequestGuard
 from foerdergraph.serve.limits import BodySizeLimit
@@ -166,6 +167,8 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # the IRIs of a base with a path (https://example.org/fg/id/…) are served under that path
+    app.add_middleware(BasePath, prefixes=served_prefixes(settings.base_iri, settings.public_url))
 
     async def lookup(func: Callable[..., T], *args: Any) -> T:
         """Run a bounded store lookup in a thread, off the event loop."""

@@ -47,6 +47,7 @@ from foerdergraph.ingest.eu.beneficiaries import (
     clean_label,
 )
 from foerdergraph.ingest.eu.lists import Operation, ParsedList, parse_list
+from foerdergraph.ingest.rebase import CANONICAL_BASE
 from foerdergraph.validate.engine import ValidationReport, load_shapes, validate_store
 
 FUNDS = {
@@ -745,6 +746,9 @@ def run_import(
     """Import one list into data/imports/<name>.trig.gz and <name>.report.json. An existing
     import of another file (by SHA-256) is only replaced with `replace`; the result then
     says what it replaced. Nothing is written unless the whole import succeeds."""
+    # Imports are written in the canonical namespace whatever the configured base: the build
+    # moves them under it (ingest/rebase.py), so the committed files serve every publisher.
+    settings = settings.with_(base_iri=CANONICAL_BASE)
     parsed = parse_list(path)
     description = read_description(path)
     name = slugify(name) if name else default_name(path, description, parsed.format.name)
