@@ -108,6 +108,7 @@ def _attacks(url: str) -> list[str]:
 def test_the_attack_family_never_reaches_the_listener(
     client: TestClient, listener: Listener
 ) -> None:
+    assert client.get("/health").json()["no_network"] is True
     for query in _attacks(listener.url):
         response = client.get("/sparql", params={"query": query})
         assert response.status_code == 400, (query, response.text)
