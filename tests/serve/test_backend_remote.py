@@ -183,6 +183,12 @@ def test_safety_rules_hold_remotely(clients: tuple[TestClient, TestClient]) -> N
     _, remote = clients
     service = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
     assert remote.get("/sparql", params={"query": service}).status_code == 400
+    smuggled = (
+        'SELECT * WHERE { BIND("\\u00000022" AS ?v) SERVICE <http://127.0.0.1:9/x> '
+        '{ ?s ?p ?o } BIND("\\u00000022" AS ?w) }'
+    )
+    refused = remote.get("/sparql", params={"query": smuggled})
+    assert refused.status_code == 400 and "SERVICE is not allowed" in refused.text
     assert remote.post("/sparql", data={"update": "DROP ALL"}).status_code == 400
     assert (
         remote.get("/sparql", params={"query": "SELECT * FROM <file:///etc/passwd> {}"}).status_code

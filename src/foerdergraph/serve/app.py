@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from foerdergraph.core.config import Settings
 from foerdergraph.remote import RemoteStoreError
-from foerdergraph.serve import linked_data, negotiation, results
+from foerdergraph.serve import linked_data, negotiation, no_network, results
 from foerdergraph.serve.base_path import BasePath, served_prefixes
 from foerdergraph.serve.canned import CannedQueries
 from foerdergraph.serve.guard import RequestGuard
@@ -89,6 +89,15 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
             RemoteQueries(endpoints, settings.query_timeout_s, release.graphs),
         )
     release = open_release(settings.current_build)
+    sandboxed, reason = no_network.supported()
+    if sandboxed:
+        log.info("query workers: %s", reason)
+    else:
+        log.error(
+            "QUERY WORKERS CAN OPEN NETWORK CONNECTIONS: %s. Only the query check keeps "
+            "SERVICE out; run the server on Linux (x86_64 or aarch64) for the no-network filter",
+            reason,
+        )
     pool = WorkerPool(
         release.store_path,
         settings.query_workers or default_pool_size(),

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from fastapi.responses import Response
 
+from foerdergraph.serve import no_network
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.workers import QueryRequest, QueryResponse, WorkerPool
 
@@ -60,4 +61,5 @@ class LocalQueries:
             "workers": self.pool.pids,
             "killed": self.pool.killed,
             "in_memory": self.pool.in_memory(),
+            "no_network": no_network.supported()[0],
         }

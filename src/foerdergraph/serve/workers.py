@@ -29,6 +29,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 import traceback
@@ -36,15 +37,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 
-from foerdergraph.serve import negotiation, results
+from foerdergraph.serve import negotiation, no_network, results, safety
 from foerdergraph.serve.memory_copy import ReleaseStore
-
-if TYPE_CHECKING:
-    from foerdergraph.serve.safety import CheckedQuery
+from foerdergraph.serve.safety import CheckedQuery, QueryRefused, check_graphs
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +112,8 @@ class Prepared:
 
 def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryResponse:
     """Safety checks and format negotiation, shared by the local workers and the remote proxy;
-    an error response when the query is refused or no format fits."""
-    # Imported on first use: rdflib's SPARQL parser costs a quarter of a second, which the
-    # web process of a local `serve` never needs (its workers check the queries).
-    from foerdergraph.serve.safety import QueryRefused, check_graphs
-
+    an error response when the query is refused or no format fits. The checked query's text
+    (codepoint escapes expanded) is the one to run."""
     try:
         checked = _check(request.query, graphs)
         check_graphs(
@@ -148,20 +144,17 @@ CHECKED_CACHE_TEXT = 20_000
 def _check(text: str, graphs: frozenset[str]) -> CheckedQuery:
     """`check_query`, remembered for the last 64 short texts per process.
 
-    rdflib's parser takes 30–100 ms for one of our canned queries, several times what
-    Oxigraph needs to answer the cheaper ones, and a canned query's text never changes. The
-    check is a pure function of the text and the store's graphs, so a remembered result is the
-    same verdict; refusals are not remembered (they raise), and long texts are checked anew so
-    the cache stays small."""
+    A canned query's text never changes, so its check need not be repeated. The check is a
+    pure function of the text and the store's graphs, so a remembered result is the same
+    verdict; refusals are not remembered (they raise), and long texts are checked anew so the
+    cache stays small."""
     if len(text) > CHECKED_CACHE_TEXT:
         return _check_query(text, graphs)
     return _check_cached(text, graphs)
 
 
 def _check_query(text: str, graphs: frozenset[str]) -> CheckedQuery:
-    from foerdergraph.serve.safety import check_query
-
-    return check_query(text, graphs)
+    return safety.check_query(text, graphs)
 
 
 _check_cached = functools.lru_cache(maxsize=64)(_check_query)
@@ -206,11 +199,24 @@ def execute(
                 triples.append(triple)
             body = results.graph_bytes(triples, native, results.data_prefixes(base_iri))
     except SyntaxError as error:
-        return QueryResponse.error(400, f"malformed query: {error}")
+        return QueryResponse.error(400, f"malformed query: {_syntax_message(error)}")
+    except PermissionError as error:  # only the no-network filter denies anything here
+        return QueryResponse.error(
+            400,
+            "the query tried to open a network connection (SERVICE), which this endpoint "
+            f"never does: {error}",
+        )
     except (OSError, ValueError, TypeError) as error:
         return QueryResponse.error(400, f"the query failed: {error}")
 
     return QueryResponse(200, prepared.media_type, body, headers)
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    """pyoxigraph's "error at 2:3: expected …" as "line 2, column 3: expected …"."""
+    text = str(error)
+    match = re.match(r"error at (\d+):(\d+): ", text)
+    return f"line {match[1]}, column {match[2]}: {text[match.end() :]}" if match else text
 
 
 def _choose_format(
@@ -220,6 +226,51 @@ def _choose_format(
         return results.lookup(table, request.format)
     media_type = negotiation.choose(request.accept, results.offers(table))
     return results.lookup(table, media_type) if media_type else None
+
+
+QUERY_STACK_BYTES = 256 * 1024 * 1024
+"""Stack of the thread a worker answers on. Oxigraph's parser, optimiser and evaluator recurse
+over the query: on the 8 MB of a main thread, `FILTER(1+1+…)` with 7,000 terms or 2,500 nested
+groups overflowed it (a segfault: the worker dies). With 256 MB, 30,000 terms and 10,000 nested
+groups were answered, far beyond `safety.MAX_TOKENS` and `safety.MAX_NESTING`, which refuse such
+queries first. The stack is address space; only the pages a query touches take memory."""
+
+
+def _on_large_stack(function: Any, *args: Any) -> Any:
+    """`function(*args)` on a fresh thread with a `QUERY_STACK_BYTES` stack; its result or
+    exception."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function(*args)))
+        except BaseException as error:  # handed to the calling thread
+            outcome.append((False, error))
+
+    previous = threading.stack_size(QUERY_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="fg-query-answer")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def _forbid_network() -> None:
+    """Install the no-network filter (`no_network`) or say loudly that it is missing."""
+    try:
+        no_network.install()
+    except no_network.Unavailable as error:
+        log.error(
+            "query worker %s can open network connections (%s); only the query check keeps "
+            "SERVICE out",
+            os.getpid(),
+            error,
+        )
 
 
 COPIED = "copied"
@@ -233,7 +284,10 @@ def _worker_main(
     messages until EOF, switching to another release when a request names one.
 
     Besides the answers, the worker sends `(COPIED, store path)` when its copy of a release in
-    memory is ready (from the copying thread, hence the lock around sends)."""
+    memory is ready (from the copying thread, hence the lock around sends).
+
+    First of all the worker forbids itself network sockets (`no_network`), and it answers each
+    query on a thread with a large stack (`QUERY_STACK_BYTES`)."""
     sending = threading.Lock()
 
     def send(message: object) -> None:
@@ -243,6 +297,7 @@ def _worker_main(
     def copied(path: str) -> None:
         send((COPIED, path))
 
+    _forbid_network()  # before anything else runs in this process, and before any thread
     try:
         release = ReleaseStore(store_path, copy_limit, copied)
     except Exception as error:  # reported to the parent, which refuses to start
@@ -259,7 +314,9 @@ def _worker_main(
             if path != release.path:  # the old release (files, copy) goes once it is replaced
                 release = ReleaseStore(path, copy_limit, copied)
                 release.start_copy()
-            response = execute(release.store, release.graphs, request, max_rows, base_iri)
+            response = _on_large_stack(
+                execute, release.store, release.graphs, request, max_rows, base_iri
+            )
         except Exception:  # never a stack trace to the client; log it here
             log.error("query failed:\n%s", traceback.format_exc())
             response = QueryResponse.error(500, "internal error while answering the query")
