@@ -291,8 +291,14 @@ GROW_AFTER_S = 0.1
 """A query that has waited this long for a worker starts one more (up to the pool's maximum)."""
 TICK_S = 0.05
 """How often a running query's time, lane and memory are checked."""
-LONG_NICE = 10
-"""Scheduling priority of a worker running a long query (0 normal, 19 lowest)."""
+LONG_NICE = 19
+"""Scheduling priority of a worker running a long query (0 normal, 19 lowest): on a machine
+with few cores the quick queries get the CPU first."""
+BACKGROUND_NICE = 19
+"""Scheduling priority of a new worker's other threads, the one loading its copy in memory
+above all: a worker started to replace a killed one must not slow down the others."""
+SHRINK_AFTER_S = 10.0
+"""A worker beyond the fast lane's size is stopped once it has been idle this long."""
 QUEUE_RETRY_AFTER_S = 2
 """Retry-After of a query that found every worker busy for the whole queue wait."""
 
@@ -369,6 +375,8 @@ class _Worker:
     """`copy_of` when `base_kb` was measured."""
     long: bool = False
     """Running a query for longer than `LONG_AFTER_S`: out of the fast lane."""
+    idle_since: float = 0.0
+    """When it last became idle (event-loop time)."""
 
     def receive(self, budget: float) -> object | None:
         """The next message that is not a copy notice, or None when `budget` seconds pass
@@ -412,6 +420,14 @@ class _Worker:
             return False
         return True
 
+    def renice_background(self) -> None:
+        """Lowest priority for every thread but the one that answers queries."""
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{self.process.pid}/task"):
+                if int(task) != self.process.pid:
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, int(task), BACKGROUND_NICE)
+
     def kill(self) -> None:
         """SIGKILL and close the pipe; `reap` collects the process."""
         with contextlib.suppress(Exception):
@@ -449,8 +465,9 @@ class WorkerPool:
       503 with Retry-After; after `GROW_AFTER_S` of waiting it starts one more worker. Its time
       limit starts when a worker takes it: waiting never eats its budget (it used to: a query
       that had waited got 0.1 s and then killed a freshly started worker).
-    - The lane shrinks back to `size` when a worker it no longer needs becomes idle (the one
-      that has no copy in memory yet goes first).
+    - The lane shrinks back to `size` once the workers it no longer needs have been idle for
+      `SHRINK_AFTER_S` (those without a copy in memory first): stopping them at once would
+      start and stop workers all the time under a burst.
     - Memory: while a query runs, the pool reads its worker's resident memory every `TICK_S`
       from /proc; past `memory_mb` above the worker's idle size (plus its copy of the release,
       while that is still loading) the worker is killed and the client gets 507 naming the
@@ -498,6 +515,7 @@ class WorkerPool:
         self._starting = 0
         self._spawns: set[asyncio.Future[_Worker]] = set()
         self._copy_kb: dict[str, int] = {}
+        self._shrinking: asyncio.TimerHandle | None = None
         self._closed = False
         self.killed = 0
         """Queries stopped at the time limit (for tests and /health)."""
@@ -538,6 +556,7 @@ class WorkerPool:
             worker.reap()
             raise
         worker.base_kb, worker.base_copy = worker.rss_kb(), worker.copy_of
+        worker.renice_background()
         return worker
 
     def _add_worker(self) -> None:
@@ -602,24 +621,40 @@ class WorkerPool:
         self._top_up()
 
     def _release(self, worker: _Worker) -> None:
-        """A worker ready for a query: to the longest-waiting query, else to the idle queue,
-        unless the fast lane has more than `size` workers (the burst it grew for is over)."""
+        """A worker ready for a query: to the longest-waiting query, else to the idle queue.
+        When the fast lane has grown beyond `size`, the workers it no longer needs are stopped
+        once they have been idle for `SHRINK_AFTER_S` (idle workers are taken last-in first,
+        so the surplus is the one left idle)."""
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
                 waiter.set_result(worker)
                 return
-        if self._lane() > self.size:
-            current = str(self.store_path)
-            cold = next((w for w in self._idle if w.note_copies() and w.copy_of != current), None)
-            if cold is not None and worker.copy_of == current:
-                self._idle.remove(cold)  # keep the one that answers from memory
-                self._discard(cold)
-                self._idle.append(worker)
-            else:
-                self._discard(worker)
-            return
+        loop = asyncio.get_running_loop()
+        worker.idle_since = loop.time()
         self._idle.append(worker)
+        if self._lane() > self.size and self._shrinking is None:
+            self._shrinking = loop.call_later(SHRINK_AFTER_S, self._shrink)
+
+    def _shrink(self) -> None:
+        """Stop idle workers beyond the fast lane's size (those that do not answer from memory
+        first), and look again later while there are more than `size`."""
+        self._shrinking = None
+        if self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        current = str(self.store_path)
+        rested = [
+            w
+            for w in self._idle
+            if loop.time() - w.idle_since >= SHRINK_AFTER_S and w.note_copies()
+        ]
+        rested.sort(key=lambda w: w.copy_of == current)
+        for worker in rested[: max(0, self._lane() - self.size)]:
+            self._idle.remove(worker)
+            self._discard(worker)
+        if self._lane() > self.size:
+            self._shrinking = loop.call_later(SHRINK_AFTER_S, self._shrink)
 
     async def _acquire(self) -> _Worker | None:
         """An idle, living worker, or None when none frees up within `queue_wait_s`."""
@@ -627,7 +662,7 @@ class WorkerPool:
         deadline = loop.time() + self.queue_wait_s
         while True:
             while self._idle:
-                worker = self._idle.popleft()
+                worker = self._idle.pop()
                 if worker.alive():
                     return worker
                 log.warning("query worker %s died while idle; starting another", worker.process.pid)
@@ -671,6 +706,8 @@ class WorkerPool:
 
     async def close(self) -> None:
         self._closed = True
+        if self._shrinking is not None:
+            self._shrinking.cancel()
         for waiter in self._waiters:
             waiter.cancel()
         for future in list(self._spawns):
