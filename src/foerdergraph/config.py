@@ -63,8 +63,8 @@ class Settings:
     """Query worker processes of `foerdergraph serve` kept for quick queries (the fast lane);
     0 = one per CPU, at least 2. See docs/serving.md."""
     long_queries: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_LONG_QUERIES", 4))
-    """Queries that may run longer than half a second at once, each in a worker of its own
-    beside the fast lane; one more is stopped with 503 when it turns long."""
+    """Queries that may run long (past half a second of CPU) at once, each in a worker of its
+    own beside the fast lane; one more is stopped with 503 when it turns long."""
     query_memory_mb: int = field(
         default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_MEMORY", 1024)
     )

@@ -286,7 +286,7 @@ WARM_UP = QueryRequest("ASK {}")
 parser (0.1–1 s), which no client's query should wait for."""
 
 LONG_AFTER_S = 0.5
-"""A query running longer than this leaves the fast lane (see `WorkerPool`)."""
+"""A query that has used this much CPU time leaves the fast lane (see `WorkerPool`)."""
 GROW_AFTER_S = 0.1
 """A query that has waited this long for a worker starts one more (up to the pool's maximum)."""
 TICK_S = 0.05
@@ -374,7 +374,7 @@ class _Worker:
     base_copy: str | None = None
     """`copy_of` when `base_kb` was measured."""
     long: bool = False
-    """Running a query for longer than `LONG_AFTER_S`: out of the fast lane."""
+    """Running a query that has used more than `LONG_AFTER_S` of CPU: out of the fast lane."""
     idle_since: float = 0.0
     """When it last became idle (event-loop time)."""
 
@@ -411,6 +411,16 @@ class _Worker:
         except (OSError, ValueError, IndexError):
             return 0
 
+    def cpu_s(self) -> float | None:
+        """CPU seconds the thread that answers queries has used; None when unknown."""
+        pid = self.process.pid
+        try:
+            with open(f"/proc/{pid}/task/{pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        except (OSError, ValueError, IndexError):
+            return None
+
     def renice(self, niceness: int) -> bool:
         """Set the scheduling priority of the thread that answers queries (the main one,
         whose id is the pid); False when not allowed (lowering needs privileges)."""
@@ -441,6 +451,7 @@ class _Worker:
 
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class WorkerPool:
@@ -451,12 +462,16 @@ class WorkerPool:
     workers left every other client waiting (issue: 11 of 54 cheap queries answered in 60 s
     with two workers and two runaway clients). So:
 
-    - The fast lane is `size` workers. A query that has run for `long_after_s` (0.5 s) leaves
-      it: it counts as long, its worker runs at lower priority (`LONG_NICE`, so the cheap
-      queries win the CPU on a machine with few cores), and a new worker takes its place in
-      the lane. At most `max_long` queries run long at once; one more is stopped when it turns
-      long, with 503, a message and Retry-After (the processes, and their memory, stay
-      bounded by `size + max_long`). Legitimate queries of a few seconds run as long ones too.
+    - The fast lane is `size` workers. A query that has used `long_after_s` (0.5 s) of CPU
+      leaves it. CPU time, not time since it started: on a busy machine a cheap query can
+      wait for the CPU for longer than that, and must not be taken for a long one (in the
+      drill at load average 14, an ASK was). A long query's worker runs at the lowest
+      priority (`LONG_NICE`, so the cheap queries win the CPU on a machine with few cores),
+      and a new worker takes its place in the lane. (A query that mostly waits for the disk
+      stays in the lane; queries that then wait for a worker grow it.) At most
+      `max_long` queries run long at once; one more is stopped when it turns long, with 503,
+      a message and Retry-After (the processes, and their memory, stay bounded by
+      `size + max_long`). Legitimate queries of a few seconds run as long ones too.
     - A new worker starts in tens of milliseconds: workers are forked from a fork server that
       has imported pyoxigraph and the safety checker (`PRELOAD`), and warmed with one query
       before they take a client's. It answers from the release's files at once and from its
@@ -603,7 +618,7 @@ class WorkerPool:
         """One more worker for queries that wait, within the pool's maximum."""
         if (
             not self._closed
-            and self._starting < len(self._waiters)
+            and self._starting < sum(1 for w in self._waiters if not w.done())
             and len(self._all) + self._starting < self.size + max(0, self.max_long)
         ):
             self._add_worker()
@@ -623,8 +638,8 @@ class WorkerPool:
     def _release(self, worker: _Worker) -> None:
         """A worker ready for a query: to the longest-waiting query, else to the idle queue.
         When the fast lane has grown beyond `size`, the workers it no longer needs are stopped
-        once they have been idle for `SHRINK_AFTER_S` (idle workers are taken last-in first,
-        so the surplus is the one left idle)."""
+        once they have been idle for `SHRINK_AFTER_S`. Idle workers are taken in turn (first
+        in, first out), so that each soon answers, and copies, a new release."""
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
@@ -662,7 +677,7 @@ class WorkerPool:
         deadline = loop.time() + self.queue_wait_s
         while True:
             while self._idle:
-                worker = self._idle.pop()
+                worker = self._idle.popleft()
                 if worker.alive():
                     return worker
                 log.warning("query worker %s died while idle; starting another", worker.process.pid)
@@ -749,6 +764,7 @@ class WorkerPool:
         lane and memory every `TICK_S`; an error response when it is stopped."""
         loop = asyncio.get_running_loop()
         started = loop.time()
+        cpu_before = worker.cpu_s()
         memory_limit_kb = self._memory_limit_kb(worker)
         readable = asyncio.Event()
         fd = worker.conn.fileno()
@@ -758,7 +774,9 @@ class WorkerPool:
                 loop.add_reader(fd, readable.set)
                 try:
                     while not readable.is_set():
-                        verdict = self._check(worker, loop.time() - started, memory_limit_kb)
+                        verdict = self._check(
+                            worker, loop.time() - started, cpu_before, memory_limit_kb
+                        )
                         if verdict is not None:
                             break
                         with contextlib.suppress(TimeoutError):
@@ -789,8 +807,12 @@ class WorkerPool:
         self._finished(worker)
         return message  # type: ignore[return-value]
 
-    def _check(self, worker: _Worker, ran_s: float, memory_limit_kb: int) -> QueryResponse | None:
-        """None while the query may go on; else why it is stopped."""
+    def _check(
+        self, worker: _Worker, ran_s: float, cpu_before: float | None, memory_limit_kb: int
+    ) -> QueryResponse | None:
+        """None while the query may go on; else why it is stopped. `ran_s` is the time since
+        the worker took it, `cpu_before` the worker's CPU time then (None: unknown, when the
+        time since counts instead)."""
         if ran_s >= self.timeout_s:
             self.killed += 1
             return QueryResponse.error(
@@ -798,14 +820,16 @@ class WorkerPool:
                 f"the query ran longer than the time limit of {self.timeout_s:g} s and was "
                 "stopped; narrow it down (LIMIT, more specific patterns) and try again",
             )
-        if not worker.long and ran_s >= self.long_after_s:
+        cpu_now = worker.cpu_s() if cpu_before is not None and not worker.long else None
+        used_s = ran_s if cpu_now is None or cpu_before is None else cpu_now - cpu_before
+        if not worker.long and used_s >= self.long_after_s:
             if self._running_long() >= self.max_long:
                 self.too_many_long += 1
                 return QueryResponse(
                     503,
                     PLAIN,
                     f"the server is busy with other long queries (at most {self.max_long} run "
-                    f"at once); this one ran longer than {self.long_after_s:g} s and was "
+                    f"at once); this one took more than {self.long_after_s:g} s of CPU and was "
                     "stopped; try again later".encode(),
                     {"Retry-After": str(max(1, math.ceil(self.timeout_s)))},
                 )
