@@ -118,7 +118,7 @@ def test_cheap_queries_are_answered_while_runaways_run(build_dir: Path, tmp_path
         for thread in threads:
             thread.start()
         time.sleep(0.5)
-        cheap = []
+        cheap: list[httpx.Response] = []
         while any(t.is_alive() for t in threads) and len(cheap) < 40:
             cheap.append(sparql(url, CHEAP, timeout=30))
             time.sleep(0.05)

@@ -353,7 +353,9 @@ def _worker_entry(server: int, *args: Any) -> None:
     _worker_main(*args)
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
+def _worker_context() -> (
+    multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext
+):
     """Workers come from a fork server (a single-threaded process that has imported PRELOAD),
     never forked from the threaded web process; `spawn` where there is no fork server."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
