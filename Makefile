@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install serve build test check lint eval bench lock clean
+.PHONY: install serve build test check lint eval bench drill lock clean
 
 # The stamp is newer than the lock file only when the lock is installed as it is.
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -42,6 +42,9 @@ eval: install ## score the extractor on the devset and the seeds
 bench: install ## timing goals; prints a table for the README
 	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 	$(BIN)/python -m benchmarks.bench_extract
+
+drill: install ## 4 runaway and 8 cheap clients against `serve` on 127.0.0.1 for 60 s (README)
+	$(BIN)/python -m benchmarks.drill $(if $(DRILL_SECONDS),--seconds $(DRILL_SECONDS))
 
 # Regenerate the pinned lock (needs network to PyPI); commit the result.
 lock:

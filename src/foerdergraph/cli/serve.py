@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--workers",
         type=int,
         default=None,
-        help="query worker processes (default: CPUs, at least 2)",
+        help="query worker processes kept for quick queries; long ones get workers of their "
+        "own besides (default FOERDERGRAPH_QUERY_WORKERS, else CPUs, at least 2)",
     )
     parser.add_argument(
         "--timeout",

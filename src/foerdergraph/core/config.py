@@ -63,7 +63,19 @@ class Settings:
     or the previous answer on it) before it answers 408 and closes. See docs/serving.md."""
 
     query_workers: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_WORKERS", 0))
-    """Query worker processes of `foerdergraph serve`; 0 = one per CPU, at least 2."""
+    """Query worker processes of `foerdergraph serve` kept for quick queries (the fast lane);
+    0 = one per CPU, at least 2. See docs/serving.md."""
+    long_queries: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_LONG_QUERIES", 4))
+    """Queries that may run long (past half a second of CPU) at once, each in a worker of its
+    own beside the fast lane; one more is stopped with 503 when it turns long."""
+    query_memory_mb: int = field(
+        default_factory=lambda: _env_int("FOERDERGRAPH_QUERY_MEMORY", 1024)
+    )
+    """How far (MB) one query may grow its worker's resident memory above the worker's idle
+    size (which holds the copy in memory); past it the query is stopped with 507. 0 = no cap."""
+    queue_wait_s: float = field(default_factory=lambda: _env_float("FOERDERGRAPH_QUEUE_WAIT", 5.0))
+    """Longest a query waits for a free worker before it gets 503 with Retry-After; the time
+    limit starts only when a worker takes the query."""
     memory_copy_quads: int = field(
         default_factory=lambda: _env_int("FOERDERGRAPH_MEMORY_COPY", 5_000_000)
     )

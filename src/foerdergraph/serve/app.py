@@ -105,6 +105,9 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
         settings.max_result_rows,
         settings.base_iri,
         settings.memory_copy_quads,
+        memory_mb=settings.query_memory_mb,
+        max_long=settings.long_queries,
+        queue_wait_s=settings.queue_wait_s,
     )
     return release, open_release, LocalQueries(pool)
 

@@ -93,14 +93,31 @@ class ReleaseStore:
             self._on_copied(self.path)
 
 
+COPY_BYTES_PER_QUAD = 600
+"""What a copy costs a worker per quad, with a margin (measured: about 400 bytes)."""
+
+
+def copy_bytes(store_path: Path, limit: int) -> int:
+    """How much a worker's memory grows by its copy of the release at `store_path` (an
+    estimate; 0 when the release is not copied). The worker pool allows it on top of a query's
+    memory cap while the copy is still loading."""
+    return _quads(store_path) * COPY_BYTES_PER_QUAD if _qualifies(store_path, limit) else 0
+
+
 def _qualifies(store_path: Path, limit: int) -> bool:
     """Whether the release is copied: the limit is not 0, its manifest counts at most `limit`
     quads, and its N-Quads dump is there."""
     release = store_path.parent
     if limit <= 0 or not (release / COPY_SOURCE).is_file():
         return False
+    return 0 < _quads(store_path) <= limit
+
+
+def _quads(store_path: Path) -> int:
+    """The release's quads as its manifest counts them; 0 when it cannot be read."""
+    manifest = store_path.parent / "manifest.json"
     try:
-        quads = json.loads((release / "manifest.json").read_text(encoding="utf-8"))["triples"]
+        quads = json.loads(manifest.read_text(encoding="utf-8"))["triples"]
     except (OSError, ValueError, KeyError):
-        return False
-    return isinstance(quads, int) and quads <= limit
+        return 0
+    return quads if isinstance(quads, int) else 0

@@ -57,9 +57,4 @@ class LocalQueries:
         self.pool.switch_store(release.store_path)
 
     def health(self) -> dict[str, Any]:
-        return {
-            "workers": self.pool.pids,
-            "killed": self.pool.killed,
-            "in_memory": self.pool.in_memory(),
-            "no_network": no_network.supported()[0],
-        }
+        return self.pool.health() | {"no_network": no_network.supported()[0]}
