@@ -17,7 +17,7 @@ from collections import defaultdict
 from rapidfuzz import fuzz
 
 from foerdergraph.extract import patterns as P
-from foerdergraph.extract.model import Candidate, Entity, Span
+from foerdergraph.extract.model import Candidate, ExtractedEntity, Span
 from foerdergraph.extract.normalise import fuzzy_key, name_key
 from foerdergraph.extract.orgtypes import org_type
 from foerdergraph.extract.recognise import region_name
@@ -46,10 +46,10 @@ def canonical_name(kind: str, name: str) -> str:
     return name
 
 
-def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
+def build_entities(text: str, candidates: list[Candidate]) -> list[ExtractedEntity]:
     """Entities of a document from its selected candidates."""
     candidates = _decide_quoted(candidates)
-    entities: dict[tuple[str, str], Entity] = {}
+    entities: dict[tuple[str, str], ExtractedEntity] = {}
     corefs: list[Candidate] = []
     registry_groups: dict[str, tuple[str, str]] = {}
     for cand in candidates:
@@ -64,7 +64,7 @@ def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
         if entity is not None and cand.registry_key and not entity.registry_key:
             entity.registry_key = cand.registry_key
         if entity is None:
-            entity = Entity(
+            entity = ExtractedEntity(
                 kind,
                 canonical_name(kind, cand.name),
                 type=cand.type,
@@ -122,7 +122,7 @@ def _decide_quoted(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _name_funds(entities: list[Entity]) -> None:
+def _name_funds(entities: list[ExtractedEntity]) -> None:
     """A fund's name is its longest written form ("Europäischen Fonds für …"), alias the short."""
     for entity in entities:
         if entity.kind == "fund":
@@ -131,7 +131,7 @@ def _name_funds(entities: list[Entity]) -> None:
             entity.aliases = [f for f in forms[1:] if f != entity.name]
 
 
-def _merge_similar(entities: list[Entity]) -> None:
+def _merge_similar(entities: list[ExtractedEntity]) -> None:
     """Merge programme/project entities whose names are the same up to a typo."""
     undertakings = [e for e in entities if e.kind in {"programme", "project"}]
     for i, keep in enumerate(undertakings):
@@ -148,13 +148,13 @@ def _merge_similar(entities: list[Entity]) -> None:
             entities.remove(loser)
 
 
-def _stronger(a: Entity, b: Entity) -> bool:
+def _stronger(a: ExtractedEntity, b: ExtractedEntity) -> bool:
     if a.kind != b.kind:
         return a.kind == "programme"
     return len(a.mentions) >= len(b.mentions)
 
 
-def _occupied(entities: list[Entity]) -> list[tuple[int, int]]:
+def _occupied(entities: list[ExtractedEntity]) -> list[tuple[int, int]]:
     return [(m.start, m.end) for e in entities for m in e.mentions]
 
 
@@ -162,7 +162,7 @@ def _free(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return not any(start < e and s < end for s, e in taken)
 
 
-def _propagate(text: str, entities: list[Entity]) -> None:
+def _propagate(text: str, entities: list[ExtractedEntity]) -> None:
     """Find unquoted repetitions of programme and project names ("Umbau 21 – Smart Region" in a
     headline) — a name the document introduced is a gazetteer entry for the rest of it."""
     taken = _occupied(entities)
@@ -178,7 +178,7 @@ def _propagate(text: str, entities: list[Entity]) -> None:
                     taken.append((match.start(), match.end()))
 
 
-def _abbreviations(text: str, entities: list[Entity]) -> None:
+def _abbreviations(text: str, entities: list[ExtractedEntity]) -> None:
     """ "Hochschule Ruhr West (HRW)": HRW becomes an alias and each later "HRW" a mention."""
     taken = _occupied(entities)
     for entity in entities:
@@ -206,7 +206,7 @@ def _abbreviations(text: str, entities: list[Entity]) -> None:
 _HEAD_TYPES = {"land": "state_government", "ministerium": "ministry"}
 
 
-def _resolve_corefs(text: str, entities: list[Entity], corefs: list[Candidate]) -> None:
+def _resolve_corefs(text: str, entities: list[ExtractedEntity], corefs: list[Candidate]) -> None:
     """Attach bare heads and surnames to the single entity they can mean."""
     for cand in corefs:
         target = _coref_target(text, entities, cand)
@@ -216,7 +216,9 @@ def _resolve_corefs(text: str, entities: list[Entity], corefs: list[Candidate]) 
                 target.post = cand.post
 
 
-def _coref_target(text: str, entities: list[Entity], cand: Candidate) -> Entity | None:
+def _coref_target(
+    text: str, entities: list[ExtractedEntity], cand: Candidate
+) -> ExtractedEntity | None:
     head = cand.alias_of or ""
     if head == "surname":
         options = [e for e in entities if e.kind == "person" and e.name.split()[-1] == cand.name]
@@ -238,8 +240,8 @@ def _coref_target(text: str, entities: list[Entity], cand: Candidate) -> Entity 
 
 
 def _district_government_from_region(
-    text: str, entities: list[Entity], cand: Candidate
-) -> Entity | None:
+    text: str, entities: list[ExtractedEntity], cand: Candidate
+) -> ExtractedEntity | None:
     """ "die Bezirksregierung" in a text about the "Regierungsbezirk Münster" (or with a
     "Regierungspräsidentin …" of one place) is the Bezirksregierung of that district."""
     places = {
@@ -247,7 +249,7 @@ def _district_government_from_region(
     }
     if len(places) != 1:
         return None
-    entity = Entity(
+    entity = ExtractedEntity(
         "organisation",
         f"Bezirksregierung {places.pop()}",
         type="district_government",
@@ -258,7 +260,7 @@ def _district_government_from_region(
 
 
 def link_person_organisations(
-    text: str, candidates: list[Candidate], entities: list[Entity]
+    text: str, candidates: list[Candidate], entities: list[ExtractedEntity]
 ) -> None:
     """Organisation of each person's post: a compound prefix ("HWK-Präsident"), an organisation
     named right after the post ("Geschäftsführer der Wirtschaftsförderung Dortmund"), or the one
@@ -307,7 +309,7 @@ _POST_ORG_TYPES = (
 )
 
 
-def _default_org(post: str, orgs: list[Entity]) -> Entity | None:
+def _default_org(post: str, orgs: list[ExtractedEntity]) -> ExtractedEntity | None:
     for regex, kind in _POST_ORG_TYPES:
         if regex.search(post):
             options = [o for o in orgs if o.type == kind]
