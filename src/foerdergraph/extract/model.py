@@ -65,6 +65,28 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+PRIORITY = {
+    "quoted": 50,
+    "registry": 48,
+    "ministry": 46,
+    "fund": 45,
+    "org": 40,
+    "law": 35,
+    "dotted": 30,
+    "region": 20,
+    "person": 10,
+    "coref": 5,
+}
+"""Rank of each recogniser when candidates overlap: higher wins, then longer."""
+
+
+def trimmed_span(text: str, start: int, end: int) -> Span:
+    """The span of text[start:end] without trailing spaces and commas."""
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return Span(start, end, text[start:end])
+
+
 @dataclass
 class Candidate:
     """One recognised mention before grouping into entities.

@@ -216,3 +216,21 @@ def _nominative_adjective(adjective: str, head: str) -> str:
 
 def _same_case(original: str, replacement: str) -> str:
     return replacement.capitalize() if original[:1].isupper() else replacement
+
+
+ORG_HEADS = (
+    r"Bezirksregierung|Handwerkskammer|Industrie-\s*und\s+Handelskammer|IHK|HWK|"
+    rf"Fachhochschule|Hochschule|(?:[{UP}][\wÄÖÜäöüß]*-)*Universität|Zukunftsagentur|"
+    r"Landesamt(?:es|s)?|Bundesamt(?:es|s)?|Landesbetrieb(?:es|s)?|Landesanstalt|"
+    r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
+    r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
+    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
+    r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
+    rf"(?:[{UP}][\wÄÖÜäöüß]*-)+Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
+)
+ORG_HEAD = re.compile(
+    rf"(?<![\w-])(?:(?P<adj>[{UP}][{LOW}]+(?:isch|lich)(?:e|er|en|es)?)\s+)?"
+    rf"(?P<head>{ORG_HEADS})(?![\w-])"
+)
+"""Head words of organisation names ("Bezirksregierung", "Hochschule", "Kreis", …) with an
+optional adjective before them ("Evangelischer Kirchenkreis", "Märkischer Kreis")."""

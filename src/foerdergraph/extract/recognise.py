@@ -11,27 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from foerdergraph.extract import patterns as P
 from foerdergraph.extract.gazetteer import Gazetteer
-from foerdergraph.extract.model import Candidate, Span
+from foerdergraph.extract.model import PRIORITY, Candidate, Span
+from foerdergraph.extract.model import trimmed_span as _span
 from foerdergraph.extract.normalise import clean_name
 from foerdergraph.extract.orgtypes import org_type
+from foerdergraph.extract.persons import persons
 from foerdergraph.extract.quotes import find_quoted, looks_like_name
-
-PRIORITY = {
-    "quoted": 50,
-    "registry": 48,
-    "ministry": 46,
-    "fund": 45,
-    "org": 40,
-    "law": 35,
-    "dotted": 30,
-    "region": 20,
-    "person": 10,
-    "coref": 5,
-}
 
 
 def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
@@ -77,12 +65,6 @@ def _lend_post(dropped: Candidate, kept: list[Candidate]) -> None:
     for other in kept:
         if other.kind == "person" and other.span == dropped.span and not other.post:
             other.post, other.post_org = dropped.post, dropped.post_org
-
-
-def _span(text: str, start: int, end: int) -> Span:
-    while end > start and text[end - 1] in " ,;:":
-        end -= 1
-    return Span(start, end, text[start:end])
 
 
 # --- quoted programme and project names --------------------------------------------------
@@ -188,20 +170,7 @@ def ministries(text: str) -> list[Candidate]:
     return out
 
 
-_HEADS = (
-    r"Bezirksregierung|Handwerkskammer|Industrie-\s*und\s+Handelskammer|IHK|HWK|"
-    rf"Fachhochschule|Hochschule|(?:[{P.UP}][\wÄÖÜäöüß]*-)*Universität|Zukunftsagentur|"
-    r"Landesamt(?:es|s)?|Bundesamt(?:es|s)?|Landesbetrieb(?:es|s)?|Landesanstalt|"
-    r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
-    r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
-    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
-    r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
-    rf"(?:[{P.UP}][\wÄÖÜäöüß]*-)+Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
-)
-_HEAD = re.compile(
-    rf"(?<![\w-])(?:(?P<adj>[{P.UP}][{P.LOW}]+(?:isch|lich)(?:e|er|en|es)?)\s+)?"
-    rf"(?P<head>{_HEADS})(?![\w-])"
-)
+_HEAD = P.ORG_HEAD
 _LINKERS = {
     "für": re.compile(rf"\s+für\s+{_MINISTRY_LIST}"),
     "zu": re.compile(rf"\s+zu\s+{P.CAP}"),
@@ -501,94 +470,3 @@ def region_name(surface: str) -> str:
     """Nominative of a region name: "im Rheinischen Revier" -> "Rheinisches Revier"."""
     name = re.sub(r"(\w+isch)(?:es|en|e)\s+Reviers?\b", r"\1es Revier", surface)
     return P.deinflect(name)
-
-
-# --- persons -------------------------------------------------------------------------------
-
-_NAME = re.compile(P.PERSON_NAME)
-_SPEAKER = re.compile(
-    rf"[“\"]\s*,?\s*(?:sagte|sagt|betonte|betont|erklärte|erklärt|ergänzte|so|freute\s+sich)\s+"
-    rf"({P.PERSON_NAME})(?=\s*[.,;]|\s*$)"
-)
-"""The speaker right after a quotation: „…“, sagte Anna Beispiel."""
-_BAD_NAME_WORD = re.compile(
-    r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier|werke|betriebe|gruppe|"
-    r"verband|kammer|agentur|ministerium|amt|rat|bank|kasse|stadt|kreis|zentrum|netzwerk)$",
-    re.I,
-)
-
-
-def persons(text: str) -> list[Candidate]:
-    """Persons next to a post: "Regierungspräsidentin Dorothee Feller", "HWK-Präsident Hans
-    Hund", "Thomas Westphal, Geschäftsführer der …", "dem Geschäftsführer der … (ZRR), Bodo
-    Middeldorf". A post with a surname only ("Minister Duin") refers to a full name elsewhere."""
-    out: list[Candidate] = []
-    for match in P.POST.finditer(text):
-        post = match.group(0)
-        after = text[match.end() : match.end() + 60]
-        name = _NAME.match(after, 1) if after.startswith(" ") else None
-        if name and _good_name(name.group(0)):
-            start = match.end() + name.start()
-            out.append(_person(text, start, match.end() + name.end(), post, match.start()))
-            continue
-        if surname := re.match(rf" ([{P.UP}][{P.LOW}]+)(?=[\s,.:;])", after):
-            word = surname.group(1)
-            if word not in P.STOP_CAP and not _BAD_NAME_WORD.search(word):
-                start = match.end() + 1
-                cand = _person(text, start, start + len(word), post, match.start())
-                cand.alias_of = "surname"
-                cand.priority = PRIORITY["coref"]
-                out.append(cand)
-        # "…, POST …, Vorname Name" (name after an apposition)
-        clause = re.match(
-            r"[^.;:!?\n„“\"]{0,110}?,\s+("
-            + P.PERSON_NAME
-            + r")(?=\s*[,.;:]|\s+(?:hat|ist|sagte|betont|erklärt))",
-            text[match.end() : match.end() + 160],
-        )
-        if clause and _good_name(clause.group(1)):
-            start = match.end() + clause.start(1)
-            out.append(_person(text, start, match.end() + clause.end(1), post, match.start()))
-    # „…“, sagte Vorname Name. — a quoted statement's speaker, without a post
-    for match in _SPEAKER.finditer(text):
-        if _good_name(match.group(1)):
-            out.append(_person(text, match.start(1), match.end(1), None, None))
-    # "Vorname Name, [Nordrhein-Westfalens |der |die ]POST"
-    apposition = re.compile(
-        rf"(?<![\w-])({P.PERSON_NAME}),\s+(?:(?:der|die|des|[{P.UP}][\w-]+s)\s+)?(?={P.POST.pattern})"
-    )
-    for match in apposition.finditer(text):
-        if not _good_name(match.group(1)):
-            continue
-        post = P.POST.match(text, match.end())
-        out.append(
-            _person(
-                text,
-                match.start(1),
-                match.end(1),
-                post.group(0) if post else None,
-                post.start() if post else None,
-            )
-        )
-    return out
-
-
-def _good_name(name: str) -> bool:
-    words = [w for w in name.split() if not w.endswith(".")]
-    return all(
-        w not in P.STOP_CAP and not _BAD_NAME_WORD.search(w) and not P.POST.fullmatch(w)
-        for w in words
-    ) and not _is_org_word(name)
-
-
-@lru_cache(maxsize=4096)
-def _is_org_word(name: str) -> bool:
-    return bool(_HEAD.search(name) or re.search(r"ministeri|GmbH|regierung", name))
-
-
-def _person(text: str, start: int, end: int, post: str | None, post_at: int | None) -> Candidate:
-    title = re.match(P.TITLE, text[start:end])
-    span = _span(text, start + (title.end() if title else 0), end)
-    cand = Candidate("person", clean_name(span.text), span, PRIORITY["person"], post=post)
-    cand.post_org = str(post_at) if post_at is not None else None
-    return cand

@@ -1,0 +1,110 @@
+"""Persons: names next to a post, in an apposition, as the speaker of a quotation.
+
+German press texts name people with their post before or after the name ("Regierungspräsidentin
+Anna Beispiel", "Max Muster, Geschäftsführer der …"), in brackets after their organisation or
+with their organisation in brackets ("Jana Muster (IHK Beispielstadt)"), or with "von der …"
+("Klaus Muster von der Wirtschaftsförderung"). Names alone are never enough: there must be a post,
+an organisation or a quotation beside them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from foerdergraph.extract import patterns as P
+from foerdergraph.extract.model import PRIORITY, Candidate
+from foerdergraph.extract.model import trimmed_span as _span
+from foerdergraph.extract.normalise import clean_name
+
+_HEAD = P.ORG_HEAD
+
+# --- persons -------------------------------------------------------------------------------
+
+_NAME = re.compile(P.PERSON_NAME)
+_SPEAKER = re.compile(
+    rf"[“\"]\s*,?\s*(?:sagte|sagt|betonte|betont|erklärte|erklärt|ergänzte|so|freute\s+sich)\s+"
+    rf"({P.PERSON_NAME})(?=\s*[.,;]|\s*$)"
+)
+"""The speaker right after a quotation: „…“, sagte Anna Beispiel."""
+_BAD_NAME_WORD = re.compile(
+    r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier|werke|betriebe|gruppe|"
+    r"verband|kammer|agentur|ministerium|amt|rat|bank|kasse|stadt|kreis|zentrum|netzwerk)$",
+    re.I,
+)
+
+
+def persons(text: str) -> list[Candidate]:
+    """Persons next to a post: "Regierungspräsidentin Dorothee Feller", "HWK-Präsident Hans
+    Hund", "Thomas Westphal, Geschäftsführer der …", "dem Geschäftsführer der … (ZRR), Bodo
+    Middeldorf". A post with a surname only ("Minister Duin") refers to a full name elsewhere."""
+    out: list[Candidate] = []
+    for match in P.POST.finditer(text):
+        post = match.group(0)
+        after = text[match.end() : match.end() + 60]
+        name = _NAME.match(after, 1) if after.startswith(" ") else None
+        if name and _good_name(name.group(0)):
+            start = match.end() + name.start()
+            out.append(_person(text, start, match.end() + name.end(), post, match.start()))
+            continue
+        if surname := re.match(rf" ([{P.UP}][{P.LOW}]+)(?=[\s,.:;])", after):
+            word = surname.group(1)
+            if word not in P.STOP_CAP and not _BAD_NAME_WORD.search(word):
+                start = match.end() + 1
+                cand = _person(text, start, start + len(word), post, match.start())
+                cand.alias_of = "surname"
+                cand.priority = PRIORITY["coref"]
+                out.append(cand)
+        # "…, POST …, Vorname Name" (name after an apposition)
+        clause = re.match(
+            r"[^.;:!?\n„“\"]{0,110}?,\s+("
+            + P.PERSON_NAME
+            + r")(?=\s*[,.;:]|\s+(?:hat|ist|sagte|betont|erklärt))",
+            text[match.end() : match.end() + 160],
+        )
+        if clause and _good_name(clause.group(1)):
+            start = match.end() + clause.start(1)
+            out.append(_person(text, start, match.end() + clause.end(1), post, match.start()))
+    # „…“, sagte Vorname Name. — a quoted statement's speaker, without a post
+    for match in _SPEAKER.finditer(text):
+        if _good_name(match.group(1)):
+            out.append(_person(text, match.start(1), match.end(1), None, None))
+    # "Vorname Name, [Nordrhein-Westfalens |der |die ]POST"
+    apposition = re.compile(
+        rf"(?<![\w-])({P.PERSON_NAME}),\s+(?:(?:der|die|des|[{P.UP}][\w-]+s)\s+)?(?={P.POST.pattern})"
+    )
+    for match in apposition.finditer(text):
+        if not _good_name(match.group(1)):
+            continue
+        post = P.POST.match(text, match.end())
+        out.append(
+            _person(
+                text,
+                match.start(1),
+                match.end(1),
+                post.group(0) if post else None,
+                post.start() if post else None,
+            )
+        )
+    return out
+
+
+def _good_name(name: str) -> bool:
+    words = [w for w in name.split() if not w.endswith(".")]
+    return all(
+        w not in P.STOP_CAP and not _BAD_NAME_WORD.search(w) and not P.POST.fullmatch(w)
+        for w in words
+    ) and not _is_org_word(name)
+
+
+@lru_cache(maxsize=4096)
+def _is_org_word(name: str) -> bool:
+    return bool(_HEAD.search(name) or re.search(r"ministeri|GmbH|regierung", name))
+
+
+def _person(text: str, start: int, end: int, post: str | None, post_at: int | None) -> Candidate:
+    title = re.match(P.TITLE, text[start:end])
+    span = _span(text, start + (title.end() if title else 0), end)
+    cand = Candidate("person", clean_name(span.text), span, PRIORITY["person"], post=post)
+    cand.post_org = str(post_at) if post_at is not None else None
+    return cand
