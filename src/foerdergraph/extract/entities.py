@@ -210,10 +210,27 @@ def _resolve_corefs(text: str, entities: list[ExtractedEntity], corefs: list[Can
     """Attach bare heads and surnames to the single entity they can mean."""
     for cand in corefs:
         target = _coref_target(text, entities, cand)
+        if target is None and cand.alias_of == "land":
+            target = _the_land(entities)
         if target is not None:
             target.mentions.append(cand.span)
             if cand.kind == "person" and cand.post and not target.post:
                 target.post = cand.post
+
+
+def _the_land(entities: list[ExtractedEntity]) -> ExtractedEntity | None:
+    """ "das Land" / "des Landes" in a text that never names the Land in full is the Land as an
+    actor ("ein Modellvorhaben des Landes", "stehen dem Land … zur Verfügung"); one entity for all
+    such mentions, unless the text names two Länder."""
+    named = [e for e in entities if e.kind == "organisation" and e.name.startswith("Land ")]
+    if named:
+        return None
+    for entity in entities:
+        if entity.kind == "organisation" and entity.name == "Land":
+            return entity
+    entity = ExtractedEntity("organisation", "Land", type="state_government", confidence=0.6)
+    entities.append(entity)
+    return entity
 
 
 def _coref_target(
@@ -275,10 +292,16 @@ def link_person_organisations(
         person = by_name[cand.name]
         if person.organisation is not None:
             continue
-        post_at = int(cand.post_org)
         post = cand.post or ""
         org = None
-        if "-" in post:
+        if cand.post_org.startswith("before:"):  # "Kreis Olpe (Landrat: Max Muster)"
+            end = int(cand.post_org.split(":")[1])
+            person.organisation = next((e for s, x, e in mention_of if x == end), None)
+            continue
+        post_at = int(cand.post_org)
+        if before := next((e for _, x, e in mention_of if 0 <= post_at - x <= 1), None):
+            org = before  # "Lüdenscheids Bürgermeister …", "Hagener OB …"
+        if org is None and "-" in post:
             prefix = post.split("-")[0]
             org = next((e for e in orgs if prefix in e.aliases or prefix == e.name), None)
             org = org or next((e for e in orgs if any(m.text == prefix for m in e.mentions)), None)

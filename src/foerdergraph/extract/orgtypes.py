@@ -39,12 +39,13 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "eu_body",
             r"Europäische\s+Kommission|EU-Kommission|\bEuropäischen?\s+Union\b"
-            r"|Europäisches\s+Parlament",
+            r"|Europäisches\s+Parlament|^EU$",
         ),
         ("region", r"Regionalmanagement|Regionalagentur|Regionale\s+Kooperation"),
         (
             "other",
             r"Regionalverband|Landschaftsverband|Kommunalverband|Zweckverband"
+            r"|Landesverband(?:es)?\s+[A-ZÄÖÜ]"
             r"|Kirchenkreis|\bKirche\b|\bBistum\b|Diakonie|Caritas|Stiftung\b",
         ),
         ("district", r"(?:^|\s|-)Kreis\b|Kreises\b|-Kreis$|\bLandkreis|Kreisverwaltung"),

@@ -86,6 +86,42 @@ def persons(text: str) -> list[Candidate]:
                 post.start() if post else None,
             )
         )
+    out.extend(appositions(text))
+    return out
+
+
+_ORGANISATION_WORD = re.compile(
+    rf"{P.ORG_HEAD.pattern}|(?<![\w-])(?:GmbH|AG|e\.\s?V\.|[{P.UP}]{{2,}}(?:\.[{P.UP}]+)?)(?![\w-])"
+)
+"""Words that make a bracket or a "von der …" phrase an organisation: a head word, a legal form
+or an acronym ("IHK", "NRW.BANK")."""
+_NAME_THEN_ORG = re.compile(rf"({P.PERSON_NAME})\s*\(([^()\n]{{2,80}})\)")
+_ORG_THEN_NAME = re.compile(
+    rf"(?<=[\wÄÖÜäöüß.)])\s*\((?:({P.POST.pattern})\s*:?\s+)?({P.PERSON_NAME})\)"
+)
+_NAME_FROM_ORG = re.compile(
+    rf"({P.PERSON_NAME})\s+(?:von\s+der|von\s+den|von\s+dem|vom|aus\s+dem|aus\s+der)\s+"
+)
+
+
+def appositions(text: str) -> list[Candidate]:
+    """Persons in an apposition with their organisation: "Jana Muster (IHK Beispielstadt)",
+    "den Kreis Olpe (Landrat: Max Muster)" / "den Kreis Olpe (Max Muster)", "Klaus Muster von
+    der Wirtschaftsförderung Beispielstadt"; the organisation is recorded with the person."""
+    out = []
+    for match in _NAME_THEN_ORG.finditer(text):
+        if _good_name(match.group(1)) and _ORGANISATION_WORD.search(match.group(2)):
+            out.append(_person(text, match.start(1), match.end(1), None, match.start(2)))
+    for match in _ORG_THEN_NAME.finditer(text):
+        if not _good_name(match.group(2)):
+            continue
+        cand = _person(text, match.start(2), match.end(2), match.group(1), None)
+        before = text[: match.start()].rstrip()
+        cand.post_org = f"before:{len(before)}"
+        out.append(cand)
+    for match in _NAME_FROM_ORG.finditer(text):
+        if _good_name(match.group(1)) and _ORGANISATION_WORD.match(text, match.end()):
+            out.append(_person(text, match.start(1), match.end(1), None, match.end()))
     return out
 
 

@@ -34,6 +34,7 @@ def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     found.extend(legal_form_organisations(text))
     found.extend(listed_members(text))
     found.extend(governments(text))
+    found.extend(towns_of_mayors(text))
     found.extend(laws(text))
     found.extend(dotted_names(text))
     found.extend(regions(text))
@@ -202,11 +203,18 @@ _COREF_HEADS = P.words(
     "regionalmanagement regionalverband hochschule ihk hwk kirchenkreis projektträger "
 )
 _PLACE_HEADS = frozenset({"stadt", "landeshauptstadt", "kreis", "gemeinde"})
-_ADJ_HEADS = ("kirchenkreis", "hochschule", "universität")
+_ADJ_HEADS = ("kirchenkreis", "hochschule", "universität", "kreis", "kreises")
 _DEFINITE = re.compile(
     r"\b(?:der|die|das|dem|den|des|Der|Die|Das|Dem|Den|Des|vom|zum|zur|beim)\s+$"
 )
-_KREIS_COMPOUND = re.compile(rf"(?<![\w-])(?:[{P.UP}][{P.LOW}]+-)+Kreis(?:es)?(?![\w-])")
+_KREIS_COMPOUND = re.compile(
+    rf"(?<![\w-])(?:(?:[{P.UP}][{P.LOW}]+-)+Kreis|[{P.UP}][{P.LOW}]{{3,}}[^\Wse]kreis)(?:es)?(?![\w-])"
+)
+"""A district named as one compound: "Rhein-Sieg-Kreis", "Hochsauerlandkreis" (not
+"Arbeitskreis", "Teilnehmerkreis": a linking -s or -er/-en before "kreis" marks a common noun)."""
+_NOT_DISTRICTS = P.words(
+    "Landkreis Kirchenkreis Wahlkreis Stadtkreis Förderkreis Lesekreis Arbeitskreis Freundeskreis"
+)
 
 
 def headed_organisations(text: str) -> list[Candidate]:
@@ -235,7 +243,8 @@ def headed_organisations(text: str) -> list[Candidate]:
             continue  # "HWK-Präsident": part of a post, handled by persons()
         end = _tail(text, end, head.lower())
         span = _span(text, start, end)
-        if end == match.end("head"):
+        adjective_kreis = bool(match["adj"]) and head_key == "kreis"
+        if end == match.end("head") and not adjective_kreis:  # "Märkischer Kreis" is a name
             if (
                 head_key in _COREF_HEADS
                 and _DEFINITE.search(text[max(0, start - 6) : start])
@@ -251,6 +260,10 @@ def headed_organisations(text: str) -> list[Candidate]:
             continue
         out.append(Candidate("organisation", name, span, PRIORITY["org"], org_type(name)))
     for match in _KREIS_COMPOUND.finditer(text):
+        if re.sub(r"es$", "", match.group(0)) in _NOT_DISTRICTS or match.group(0).endswith(
+            ("erkreis", "enkreis")
+        ):
+            continue
         span = _span(text, match.start(), match.end())
         name = P.deinflect(span.text)
         kind = (
@@ -376,12 +389,14 @@ def listed_members(text: str) -> list[Candidate]:
 
 _GOVERNMENT = re.compile(
     r"(?<![\w-])(?:(?:NRW|Landes|Bundes)-)?(?:Landesregierung|Bundesregierung|Staatskanzlei|"
-    r"Europäische Kommission|EU-Kommission|Europäischen? Union)(?![\w-])"
+    r"Europäische Kommission|EU-Kommission|Europäischen? Union|EU)(?![\w-])"
 )
 _LAND = re.compile(r"(?<![\w-])Land(?:es)?\s+(?:Nordrhein-Westfalen|NRW)(?![\w-])")
 _BARE_LAND = re.compile(
     rf"(?<=\b(?:das|dem|des|vom|Das|Dem|Des|Vom)\s)Land(?:es)?(?![\w-])(?!\s+[{P.UP}])"
 )
+_NOT_THE_LAND = re.compile(r"(?:[Mm]ittel(?:n)?\s+des|\bauf\s+dem|\bdas\s+ganze)\s+$")
+""""Fördermittel des Landes" names money, not an actor; "auf dem Land" is the countryside."""
 
 
 def governments(text: str) -> list[Candidate]:
@@ -397,12 +412,36 @@ def governments(text: str) -> list[Candidate]:
         name = P.deinflect(span.text)
         out.append(Candidate("organisation", name, span, PRIORITY["org"], "state_government"))
     for match in _BARE_LAND.finditer(text):
+        if _NOT_THE_LAND.search(text[max(0, match.start() - 20) : match.start()]):
+            continue
         span = _span(text, match.start(), match.end())
         out.append(
             Candidate(
                 "organisation", "Land", span, PRIORITY["coref"], "state_government", alias_of="land"
             )
         )
+    return out
+
+
+_TOWN_OF_MAYOR = re.compile(
+    rf"(?<![\w-])([{P.UP}][{P.LOW}]{{2,}}?)(s|er)\s+(?=(?:Ober)?[Bb]ürgermeister(?:in)?\b|OB\b)"
+)
+_NOT_TOWNS = P.words(
+    "Unser Ihr Euer Jed Neu Alt Früh Ehemalig Erst Zweit Amtierend Stellvertretend Designiert "
+    "Langjährig Damalig Dies Jen Welch Letzt Hauptamtlich Ehrenamtlich Kommissarisch Das Des Der"
+)
+
+
+def towns_of_mayors(text: str) -> list[Candidate]:
+    """A town named by its mayor: "Lüdenscheids Bürgermeister …", "der Hagener OB" — the town
+    acts as an organisation (municipality) named without "Stadt"."""
+    out = []
+    for match in _TOWN_OF_MAYOR.finditer(text):
+        stem = match.group(1)
+        if stem in _NOT_TOWNS or stem in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(stem):
+            continue
+        span = _span(text, match.start(), match.end(2))
+        out.append(Candidate("organisation", stem, span, PRIORITY["org"], "municipality"))
     return out
 
 
