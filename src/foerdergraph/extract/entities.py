@@ -139,13 +139,31 @@ def _merge_similar(entities: list[ExtractedEntity]) -> None:
             if other not in entities or keep not in entities:
                 continue
             a, b = fuzzy_key(keep.name), fuzzy_key(other.name)
-            if a != b and fuzz.ratio(a, b) < FUZZY_MERGE:
+            if a != b and fuzz.ratio(a, b) < FUZZY_MERGE and not _short_form(a, b):
                 continue
             winner, loser = (keep, other) if _stronger(keep, other) else (other, keep)
+            if _short_form(a, b) and len(loser.name) > len(winner.name):
+                winner.name, loser.name = loser.name, winner.name
             winner.mentions.extend(loser.mentions)
             if loser.name != winner.name:
                 winner.aliases.append(loser.name)
             entities.remove(loser)
+
+
+_COMPLEMENT = re.compile(r"^(?:zur|zum|für|der|des|von)\b")
+
+
+def _short_form(a: str, b: str) -> bool:
+    """ "Bund-Länder-Gemeinschaftsaufgabe" is the short form of "Bund-Länder-Gemeinschafts-aufgabe
+    zur Verbesserung …": the same words, hyphens and spaces aside, before a complement ("zur …",
+    "des …"); a strand "Regio.NRW – Flächen" is not a short form of anything."""
+    short, long = sorted((a, b), key=len)
+    compact = re.sub(r"[\s-]", "", short)
+    words = long.split()
+    for cut in range(1, len(words)):
+        if re.sub(r"-", "", "".join(words[:cut])) == compact:
+            return bool(_COMPLEMENT.match(" ".join(words[cut:])))
+    return False
 
 
 def _stronger(a: ExtractedEntity, b: ExtractedEntity) -> bool:

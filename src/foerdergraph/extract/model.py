@@ -73,6 +73,7 @@ PRIORITY = {
     "org": 40,
     "law": 35,
     "dotted": 30,
+    "headed": 25,
     "region": 20,
     "person": 10,
     "coref": 5,

@@ -20,6 +20,7 @@ from foerdergraph.extract.normalise import clean_name
 from foerdergraph.extract.orgtypes import org_type
 from foerdergraph.extract.persons import persons
 from foerdergraph.extract.quotes import find_quoted, looks_like_name
+from foerdergraph.extract.undertakings import headed_undertakings
 
 
 def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
@@ -37,6 +38,7 @@ def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     found.extend(towns_of_mayors(text))
     found.extend(laws(text))
     found.extend(dotted_names(text))
+    found.extend(headed_undertakings(text))
     found.extend(regions(text))
     found.extend(persons(text))
     return select(found)
@@ -82,9 +84,16 @@ def quoted_names(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     previous: tuple[int, str] | None = None
     for quote in find_quoted(text):
-        if not looks_like_name(quote.text):
+        lower_start = quote.text[:1].islower() and looks_like_name(quote.text.capitalize())
+        if not looks_like_name(quote.text) and not lower_start:
             continue
         kind, subkind = _cue_kind(text, quote.open_at)
+        if kind is None and (suffix := _CUE_SUFFIX.match(text, quote.close_at + 1)):
+            kind = "programme" if P.PROGRAMME_CUES.fullmatch(suffix.group(1)) else "project"
+        if kind is None and _FUNDED_FOR.search(text[max(0, quote.open_at - 120) : quote.open_at]):
+            kind = "project"  # "Förderbescheide für die „…“": what money is granted for
+        if lower_start and kind != "project":
+            continue
         if kind is None and previous and _LIST_JOIN.match(text[previous[0] : quote.open_at]):
             kind, subkind = previous[1], None
         name = clean_name(quote.text)
@@ -94,6 +103,21 @@ def quoted_names(text: str) -> list[Candidate]:
         out.append(Candidate(kind or "quoted", name, span, PRIORITY["quoted"], subkind=subkind))
         previous = (quote.close_at + 1, kind) if kind else None
     return out
+
+
+_CUE_SUFFIX = re.compile(
+    r"-((?:Verbund|Modell|Förder|Kooperations)?[Pp]rojekts?|Vorhabens?|Programms?|Projektaufrufs?)\b"
+)
+"""A cue glued to a quoted name: "das „Denkfabrik“-Vorhaben", "das „Alpha“-Programm"."""
+_FUNDED_FOR = re.compile(
+    r"(?:Förder\w*|Zuwendung\w*|Zuschu\w*|Bescheid\w*|Fördergeld\w*|Mittel\w*)"
+    r"(?:\s+(?:in\s+Höhe\s+)?(?:über|von)\s+[\d.,]+\s*(?:Mio\.|Millionen|Euro)?\s*Euro)?"
+    r"\s+für\s+(?:die|das|den)\s*$"
+)
+"""Money granted for something named in quotes: "Fördergelder für die „…“"."""
+_GAP_VERB = re.compile(
+    r"^(?:ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|gehört|gehören)$"
+)
 
 
 def _cue_kind(text: str, quote_at: int) -> tuple[str | None, str | None]:
@@ -118,6 +142,8 @@ def _cue_kind(text: str, quote_at: int) -> tuple[str | None, str | None]:
     if P.NAME_BRIDGE.search(gap):
         return best[1], best[2]
     words = gap.split()
+    if any(_GAP_VERB.match(w) for w in words):
+        return None, None  # "das Vorhaben gehört zu den „…“": a statement, not a naming
     if len(words) <= 4 and all(_GAP_WORD.match(w) for w in words):
         return best[1], best[2]
     return None, None
@@ -395,8 +421,8 @@ _LAND = re.compile(r"(?<![\w-])Land(?:es)?\s+(?:Nordrhein-Westfalen|NRW)(?![\w-]
 _BARE_LAND = re.compile(
     rf"(?<=\b(?:das|dem|des|vom|Das|Dem|Des|Vom)\s)Land(?:es)?(?![\w-])(?!\s+[{P.UP}])"
 )
-_NOT_THE_LAND = re.compile(r"(?:[Mm]ittel(?:n)?\s+des|\bauf\s+dem|\bdas\s+ganze)\s+$")
-""""Fördermittel des Landes" names money, not an actor; "auf dem Land" is the countryside."""
+_NOT_THE_LAND = re.compile(r"(?:\bauf\s+dem|\bdas\s+ganze)\s+$")
+""""auf dem Land" is the countryside, "das ganze Land" the country, neither an actor."""
 
 
 def governments(text: str) -> list[Candidate]:

@@ -14,9 +14,12 @@ from foerdergraph.extract.model import ExtractedEntity, Relation, Span
 from foerdergraph.extract.relations.context import Context, Rule, Sentence
 from foerdergraph.extract.relations.funding import (
     approves,
+    approves_programme,
     funds_active,
     funds_from_source,
     funds_passive,
+    notice_in_hand,
+    paid_to,
     provided_for,
     receives,
     recipient_named,
@@ -68,6 +71,9 @@ RULES: tuple[Rule, ...] = (
     recipient_named,
     receives,
     approves,
+    approves_programme,
+    paid_to,
+    notice_in_hand,
     funds_passive,
     funds_active,
     funds_from_source,

@@ -31,11 +31,16 @@ CUES = {
         r"\b(?:fördert|fördern|förderte|finanziert|finanzieren|übernimmt"
         r"|bezuschusst|unterstützt\s+\S+\s+mit|tragen\b.{0,40}\bKosten|trägt\b.{0,40}\bKosten)\b"
     ),
+    "money_word": re.compile(r"Förder(?:geld|mittel|summe)|Zuschu(?:ss|ß|sse)\b|Zuwendung"),
+    "with_money": re.compile(r"\bmit\s+(?:Förder)?[Mm]itteln\b"),
+    "granted": re.compile(r"\bgenehmigt|\bGenehmigung\b|\bbewilligt"),
     "receive": re.compile(r"\b(?:erhält|erhalten|erhielt|erhielten|bekommt|bekommen|bekam)\b"),
     "provided": re.compile(r"bereitgestellt|zur Verfügung gestellt|stehen\b.*\bzur Verfügung"),
     "lead": re.compile(
         r"federführend|Federführung|Konsortialführ|Lead-?[Pp]artner|"
-        r"Projektleitung|leitet das (?:Projekt|Vorhaben)|Koordination\s+(?:liegt|hat|übernimmt)"
+        r"Projektleitung|leitet das (?:Projekt|Vorhaben)|Koordination\s+(?:liegt|hat|übernimmt)|"
+        r"unter\s+(?:der\s+)?(?:Leitung|Koordination)|\bTräger(?:in)?\s+(?:des|der|ist|sind)\b|"
+        r"in\s+(?:der\s+)?Trägerschaft"
     ),
     "partner": re.compile(
         r"(?:strategische[rn]?\s+)?(?:Projekt|Kooperations|Verbund)?[Pp]artner"
@@ -70,10 +75,16 @@ CUES = {
     "pronoun": re.compile(r"^(?:Sie|Er|Es|Diese[rs]?|Dieses)\b"),
 }
 
-BEFORE_FUNDER = re.compile(r"(?:\bvom|\bvon\s+der|\bvon\s+dem|\bdurch\s+(?:das|den|die))\s+$")
-BEFORE_SOURCE = re.compile(
-    r"\baus\s+(?:dem|der|den)\s+(?:[\wäöüÄÖÜß-]+\s+)?[„\"“]?$|\bMitteln\s+(?:des|der)\s+$"
+BEFORE_FUNDER = re.compile(
+    r"(?:\bvom|\bvon\s+der|\bvon\s+dem|\bdurch\s+(?:das|den|die)|"
+    r"\b(?:mit\s+)?(?:Förder)?[Mm]itteln\s+(?:des|der))\s+$"
 )
+"""Before the funder of a passive "… wird vom Land / mit Mitteln der EU gefördert"."""
+BEFORE_SOURCE = re.compile(
+    r"\b[Aa]us\s+(?:dem|der|den)\s+(?:[\wäöüÄÖÜß-]+\s+)?[„\"“]?$|\bMitteln\s+(?:des|der)\s+$"
+)
+BEFORE_DATIVE = re.compile(r"(?<!\baus\s)(?<!\bvon\s)(?<!\bmit\s)\b(?:dem|der)\s+$")
+"""A recipient in the dative: "stehen dem Land … zur Verfügung"."""
 BEFORE_RECIPIENT = re.compile(r"\b[Ff]ür\s+(?:das|die|den)\s+$")
 GENITIVE_GAP = re.compile(r"^[“”\"‘’]?\s+(?:der|des)\s+$")
 SUBCONTRACT = re.compile(
@@ -112,10 +123,12 @@ PROJECT_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 CARRIED_OUT = re.compile(
-    r"\b(?:umgesetzt|durchgeführt|realisiert|koordiniert|geleitet|getragen|verantwortet)\b"
+    r"\b(?:umgesetzt|durchgeführt|realisiert|koordiniert|geleitet|getragen|verantwortet)\b",
+    re.IGNORECASE,
 )
 CARRIES_OUT = re.compile(
-    r"\b(?:umsetzt|umsetzen|durchführt|durchführen|realisiert|realisieren|leitet)\b"
+    r"\b(?:umsetzt|umsetzen|durchführt|durchführen|realisiert|realisieren|leitet|koordiniert|"
+    r"(?:setzt|setzen|führt|führen)\b[^.;:]{0,80}\b(?:um|durch))\b"
 )
 """Active voice: "die Stadt X, die das Projekt „P“ gemeinsam mit Y umsetzt"."""
 RECIPIENT_CUE = re.compile(r"\b(?:Zuwendungsempfänger(?:in)?|Fördermittelempfänger(?:in)?)\b")

@@ -4,7 +4,11 @@ bereitgestellt für).
 
 from __future__ import annotations
 
+import re
+
+from foerdergraph.extract.model import ExtractedEntity
 from foerdergraph.extract.relations.context import (
+    BEFORE_DATIVE,
     BEFORE_FUNDER,
     BEFORE_RECIPIENT,
     BEFORE_SOURCE,
@@ -14,6 +18,7 @@ from foerdergraph.extract.relations.context import (
     RECIPIENT_CUE,
     Context,
     Sentence,
+    enumeration,
     project_reference,
     pronoun_antecedent,
     single,
@@ -180,31 +185,31 @@ def _ministry_hands_over(ctx: Context, sent: Sentence) -> None:
 
 
 def funds_passive(ctx: Context, sent: Sentence) -> None:
-    """ "… wird vom Land NRW gefördert / werden vom Land … übernommen": the body after "vom" /
-    "von der" funds the other organisation or project of the sentence (else the one in focus)."""
-    if not (sent.has("passive") and sent.has("funded")):
+    """ "… wird vom Land NRW gefördert / werden vom Land … übernommen / wird mit Mitteln der EU
+    und des Landes gefördert": the bodies after "vom", "von der", "durch", "mit Mitteln der"
+    (and those listed with them) fund the other organisation or project of the sentence, else
+    the one in focus."""
+    if not (sent.has("passive") and (sent.has("funded") or sent.has("with_money"))):
         return
-    for span, funder in sent.items:
+    funders: list[ExtractedEntity] = []
+    for index, (span, funder) in enumerate(sent.items):
         if funder.kind not in {"organisation", "programme", "fund"}:
             continue
-        if not ctx.before(span, BEFORE_FUNDER, 20):
-            continue
-        targets = [e for e in sent.of("project", "organisation") if e is not funder]
-        confidence = 0.8
-        if not targets:
-            focus = ctx.focus("project", sent.span.start)
-            targets, confidence = ([focus] if focus else []), 0.6
+        if ctx.before(span, BEFORE_FUNDER, 30):
+            funders.extend(enumeration(ctx.text, sent.items[index:]))
+    unique = {id(f): f for f in funders if f.kind in {"organisation", "programme", "fund"}}
+    funders = list(unique.values())
+    if not funders:
+        return
+    targets = [e for e in sent.of("project", "organisation") if id(e) not in unique]
+    confidence = 0.8
+    if not targets:
+        focus = project_reference(ctx, sent) or ctx.focus("project", sent.span.start)
+        targets, confidence = ([focus] if focus else []), 0.6
+    amount = single(ctx.amounts(sent)) if len(funders) == 1 else None
+    for funder in funders:
         for target in targets[:1]:
-            ctx.add(
-                funder,
-                "funds",
-                target,
-                sent,
-                "gefördert vom",
-                confidence,
-                single(ctx.amounts(sent)),
-                "funder",
-            )
+            ctx.add(funder, "funds", target, sent, "gefördert vom", confidence, amount, "funder")
 
 
 def funds_active(ctx: Context, sent: Sentence) -> None:
@@ -242,14 +247,25 @@ def funds_from_source(ctx: Context, sent: Sentence) -> None:
     text talks about, else the project in focus."""
     if sent.has("receive"):
         return
+    dative = [
+        e
+        for s, e in sent.items
+        if e.kind in {"organisation", "region"} and ctx.before(s, BEFORE_DATIVE, 8)
+    ]
     for span, source in sent.items:
         public_funder = source.kind == "organisation" and source.type in FUNDER_TYPES
-        if not (source.kind == "fund" or public_funder) or not ctx.before(span, BEFORE_SOURCE, 60):
+        money = source.kind in {"fund", "programme"} or public_funder
+        if not money or not ctx.before(span, BEFORE_SOURCE, 60):
             continue
-        targets = [e for e in sent.of("programme", "project") if e is not source]
+        kinds = ("project",) if source.kind == "programme" else ("programme", "project")
+        targets = [e for e in sent.of(*kinds) if e is not source]
         confidence = 0.8
         if (referred := project_reference(ctx, sent)) and sent.has("funded"):
             targets, confidence = [referred], 0.7  # "Es wird … gefördert, davon … aus dem EFRE"
+        if sent.has("provided") and dative:
+            targets, confidence = dative, 0.7  # "Aus dem EFRE stehen dem Land … zur Verfügung"
+        if not targets and source.kind == "programme" and not sent.has("approval"):
+            continue  # a programme is a source of money only where money is granted from it
         if not targets:
             fallback = ctx.recipient or ctx.focus("project", sent.span.start)
             targets, confidence = ([fallback] if fallback else []), 0.6
@@ -292,3 +308,66 @@ def provided_for(ctx: Context, sent: Sentence) -> None:
             single(ctx.amounts(sent)),
             "funder",
         )
+
+
+PAID_TO = re.compile(r"\s*an\s+(?:den|die|das|dem)\s+")
+"""Between an amount and its recipient: "114.800 Euro an den Kreis …"."""
+
+
+def paid_to(ctx: Context, sent: Sentence) -> None:
+    """ "… übergab Bescheide für „P“: 114.800 Euro an den Kreis A, 56.000 Euro an die Stadt B":
+    each organisation an amount goes to takes part in the project the money is for (several
+    recipients are partners, a single one leads it)."""
+    if not (sent.has("approval") or sent.has("money_word")):
+        return
+    amounts = ctx.amounts(sent)
+    paid = []
+    for span, org in sent.items:
+        if org.kind != "organisation" or org.type in GOVERNMENT_TYPES:
+            continue
+        amount = next(
+            (
+                a
+                for a in amounts
+                if 0 <= span.start - a.end <= 20 and PAID_TO.fullmatch(ctx.text[a.end : span.start])
+            ),
+            None,
+        )
+        if amount is not None and all(org is not p for p, _ in paid):
+            paid.append((org, amount))
+    project = (sent.of("project") or [project_reference(ctx, sent)])[0]
+    if project is None or not paid:
+        return
+    predicate, role = ("leads", "lead") if len(paid) == 1 else ("partners_in", "funded-partner")
+    for org, amount in paid:
+        ctx.add(org, predicate, project, sent, "… Euro an <Empfänger>", 0.7, amount, role)
+
+
+def notice_in_hand(ctx: Context, sent: Sentence) -> None:
+    """ "Bürgermeisterin X hat den Förderbescheid für das Projekt „P“ erhalten / in der Hand": the
+    body the person speaks for (a town, a district, a company) carries out the project."""
+    if not sent.has("approval"):
+        return
+    projects = sent.of("project")
+    holders = [
+        p.organisation
+        for p in sent.of("person")
+        if p.organisation is not None and p.organisation.type not in GOVERNMENT_TYPES
+    ]
+    if len({id(h) for h in holders}) != 1:
+        return  # several people with several bodies: who received what is not said here
+    for project in projects[:1]:
+        ctx.add(holders[0], "leads", project, sent, "Bescheid in der Hand", 0.6, None, "lead")
+
+
+def approves_programme(ctx: Context, sent: Sentence) -> None:
+    """ "Mit dem A und dem B hat die EU-Kommission zwei Programme genehmigt": an authority other
+    than a Bezirksregierung (the Commission, a ministry) approves the programmes named."""
+    if not sent.has("granted"):
+        return
+    authorities = sent.of(
+        "organisation", types=frozenset({"eu_body", "ministry", "state_government"})
+    )
+    for authority in authorities[:1]:
+        for programme in sent.of("programme"):
+            ctx.add(authority, "approves", programme, sent, "genehmigt", 0.7, None, "approver")

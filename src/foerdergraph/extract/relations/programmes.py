@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from foerdergraph.extract.model import ExtractedEntity
 from foerdergraph.extract.relations.context import (
+    BEFORE_SOURCE,
     GENITIVE_GAP,
     Context,
     Sentence,
@@ -105,12 +107,23 @@ def part_of(ctx: Context, sent: Sentence) -> None:
     programme = programmes[0]
     projects = sent.of("project")
     confidence = 0.7
-    if not projects and sent.has("plural_projects"):
-        projects, confidence = ctx.projects(), 0.5
     if not projects and (referred := project_reference(ctx, sent)):
         projects, confidence = [referred], 0.6
+    if not projects and sent.has("plural_projects"):
+        projects, confidence = ctx.projects(), 0.5
+    if not projects and _money_from(ctx, sent, programme):
+        focus = ctx.focus("project", sent.span.start)  # "Aus Mitteln der P wurden … bewilligt"
+        projects, confidence = ([focus] if focus else []), 0.5
     for project in projects:
         ctx.add(project, "part_of", programme, sent, "Projekt im Programm", confidence, None)
+
+
+def _money_from(ctx: Context, sent: Sentence, programme: ExtractedEntity) -> bool:
+    """The sentence grants money out of `programme` ("aus Mitteln des Programms …")."""
+    granted = sent.has("approval") or sent.has("funded")
+    return bool(granted) and any(
+        e is programme and ctx.before(s, BEFORE_SOURCE, 60) for s, e in sent.items
+    )
 
 
 def programme_strands(ctx: Context) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
 from foerdergraph.extract.relations.context import (
-    BEFORE_FUNDER,
     CARRIED_OUT,
     CARRIES_OUT,
     GENITIVE_GAP,
@@ -17,6 +18,9 @@ from foerdergraph.extract.relations.context import (
     project_reference,
     single,
 )
+
+BY_AGENT = re.compile(r"(?:\bvom|\bvon\s+der|\bvon\s+dem|\bdurch\s+(?:das|den|die))\s+$")
+"""The agent of a passive: "… wird von der Hochschule koordiniert"."""
 
 
 def leads(ctx: Context, sent: Sentence) -> None:
@@ -51,7 +55,8 @@ def leads(ctx: Context, sent: Sentence) -> None:
             project = named[-1] if named else ctx.focus("project", span.start)
             if project is not None:
                 ctx.add(holder, "leads", project, sent, "Projekt(vorhaben) der", 0.6, None, "lead")
-    carried = CARRIED_OUT.search(sent.span.text) or CARRIES_OUT.search(sent.span.text)
+    passive = CARRIED_OUT.search(sent.span.text) if sent.has("passive") else None
+    carried = passive or CARRIES_OUT.search(sent.span.text)
     target = (sent.of("project") or [project_reference(ctx, sent)])[0]
     if carried and target is not None:
         active = carried.re is CARRIES_OUT
@@ -60,7 +65,7 @@ def leads(ctx: Context, sent: Sentence) -> None:
         for index, (span, org) in enumerate(orgs):
             if active and (span.start > target_at or ctx.before(span, TOGETHER, 40)):
                 continue
-            if not active and not ctx.before(span, BEFORE_FUNDER, 20):
+            if not active and not ctx.before(span, BY_AGENT, 20):
                 continue
             ctx.add(org, "leads", target, sent, "von der … umgesetzt", 0.7, None, "lead")
             rest = orgs[index + 1 :]
