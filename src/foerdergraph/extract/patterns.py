@@ -227,7 +227,7 @@ ORG_HEADS = (
     r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
     r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
     r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
-    r"Landesverband(?:es|s)?|Kreishandwerkerschaft|"
+    r"Landesverband(?:es|s)?|Kreishandwerkerschaft|[A-ZÄÖÜ][a-zäöüß]+verband(?:es|s)?|"
     rf"(?:[{UP}][\wÄÖÜäöüß]*-)+Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
 )
 ORG_HEAD = re.compile(

@@ -229,6 +229,7 @@ _COREF_HEADS = P.words(
     "regionalmanagement regionalverband hochschule ihk hwk kirchenkreis projektträger "
 )
 _PLACE_HEADS = frozenset({"stadt", "landeshauptstadt", "kreis", "gemeinde"})
+_PLACE_PREFIXES = P.words("Bad Sankt St Hansestadt Rheda Porta Mülheim Neukirchen")
 _ADJ_HEADS = ("kirchenkreis", "hochschule", "universität", "kreis", "kreises")
 _DEFINITE = re.compile(
     r"\b(?:der|die|das|dem|den|des|Der|Die|Das|Dem|Den|Des|vom|zum|zur|beim)\s+$"
@@ -322,12 +323,15 @@ def _tail(text: str, end: int, head: str) -> int:
                 end = acronym.end()
             return end
     taken = 0
-    while taken < 3 and (match := _TAIL_TOKEN.match(text, end)):
+    # a town or district is one word ("Stadt Stolberg Robert Muster": the rest is a person),
+    # unless the first word is a prefix of place names ("Stadt Bad Honnef")
+    limit = 1 if re.sub(r"(?:es|s)$", "", head) in _PLACE_HEADS else 3
+    while taken < limit and (match := _TAIL_TOKEN.match(text, end)):
         token = match.group(1)
         if token in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(token) or token.endswith("."):
             break
-        if taken == 0 and text[match.end() : match.end() + 1] == "-" and False:
-            break
+        if token in _PLACE_PREFIXES:
+            limit += 1
         end = match.end()
         taken += 1
     if head.startswith("regionalmanagement") and (match := _DASH_KREIS.match(text, end)):
@@ -464,6 +468,10 @@ def towns_of_mayors(text: str) -> list[Candidate]:
     out = []
     for match in _TOWN_OF_MAYOR.finditer(text):
         stem = match.group(1)
+        if match.group(2) == "er" and not re.search(rf"(?<![\w-]){stem}(?![\w-])", text):
+            stem += "er"  # "Eschweiler Bürgermeister": Eschweiler, unless "Eschweil" is named
+            if not re.search(rf"(?<![\w-]){stem}(?=\s*(?:[,.;]|und\b|sowie\b))", text):
+                stem = stem[:-2]  # "Hagener OB": Hagen
         if stem in _NOT_TOWNS or stem in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(stem):
             continue
         span = _span(text, match.start(), match.end(2))

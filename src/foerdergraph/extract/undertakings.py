@@ -46,9 +46,45 @@ _NOT_NAME = P.STOP_CAP | P.words(
 _VERB_FORM = re.compile(r"(?:iert|iere|ieren|te|ten)$")
 
 
+_NAMED_PROGRAMME = re.compile(
+    rf"(?<![\w-])(?:(?P<adj>[{P.UP}][{P.LOW}]{{3,}}(?:es|en|e|er))\s+)?"
+    rf"(?P<word>(?:[\wÄÖÜäöüß]+-)*[\wÄÖÜäöüß]*[Pp]rogramm)(?P<gen>s|es)?(?![\w-])"
+    rf"(?:\s+(?P<years>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?))?"
+)
+"""A programme named by a compound of its own ("Ziel-2-Programm 2007-2013", "Regionales
+Wirtschaftsförderungsprogramm"); the generic ones ("Förderprogramm") are no names."""
+_GENERIC_PROGRAMMES = P.words(
+    "programm förderprogramm landesprogramm bundesprogramm sonderprogramm investitionsprogramm "
+    "strukturprogramm arbeitsprogramm rahmenprogramm aktionsprogramm eu-programm "
+    "eu-förderprogramm modellprogramm pilotprogramm zukunftsprogramm"
+)
+
+
+def compound_programmes(text: str) -> list[Candidate]:
+    """Programmes whose name is a compound ending in "-programm", with an adjective before and
+    the funding period after it."""
+    out = []
+    for match in _NAMED_PROGRAMME.finditer(text):
+        word = match["word"]
+        if word.lower() in _GENERIC_PROGRAMMES or not word[:1].isupper():
+            continue
+        adj = match["adj"]
+        start = match.start("word")
+        parts = [word]
+        if adj and adj not in P.STOP_CAP and adj.lower() not in P.FUNCTION_WORDS:
+            start = match.start("adj")
+            parts.insert(0, adj[:-2] + "es" if adj.endswith("en") else adj)  # neuter nominative
+        if match["years"]:
+            parts.append(match["years"])
+        end = match.end("years") if match["years"] else match.end("word")
+        span = _span(text, start, end)
+        out.append(Candidate("programme", " ".join(parts), span, PRIORITY["headed"] + 2))
+    return out
+
+
 def headed_undertakings(text: str) -> list[Candidate]:
     """Programmes and projects named by a head noun, the REGIONALE and joint tasks."""
-    out = []
+    out = compound_programmes(text)
     for match in _HEADED.finditer(text):
         tokens = _name_tokens(match["name"])
         if not tokens:
