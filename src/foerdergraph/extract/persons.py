@@ -34,6 +34,12 @@ _BAD_NAME_WORD = re.compile(
 )
 
 
+_POST_OF_BODY = re.compile(
+    rf"\s+(?:der|des)\s+(?:Stadt|Gemeinde|Kreis(?:es)?|Landeshauptstadt)\s+{P.CAP}\s+"
+    rf"({P.PERSON_NAME})(?![\wÄÖÜäöüß-])"
+)
+
+
 def persons(text: str) -> list[Candidate]:
     """Persons next to a post: "Regierungspräsidentin Dorothee Feller", "HWK-Präsident Hans
     Hund", "Thomas Westphal, Geschäftsführer der …", "dem Geschäftsführer der … (ZRR), Bodo
@@ -55,6 +61,11 @@ def persons(text: str) -> list[Candidate]:
                 cand.alias_of = "surname"
                 cand.priority = PRIORITY["coref"]
                 out.append(cand)
+        # "der Erste Beigeordnete der Stadt Musterberg Max Muster" (no comma before the name)
+        of_body = _POST_OF_BODY.match(text, match.end())
+        if of_body and _good_name(of_body.group(1)):
+            out.append(_person(text, of_body.start(1), of_body.end(1), post, match.start()))
+            continue
         # "…, POST …, Vorname Name" (name after an apposition)
         clause = re.match(
             r"[^.;:!?\n„“\"]{0,110}?,\s+("

@@ -472,7 +472,12 @@ def towns_of_mayors(text: str) -> list[Candidate]:
             stem += "er"  # "Eschweiler Bürgermeister": Eschweiler, unless "Eschweil" is named
             if not re.search(rf"(?<![\w-]){stem}(?=\s*(?:[,.;]|und\b|sowie\b))", text):
                 stem = stem[:-2]  # "Hagener OB": Hagen
-        if stem in _NOT_TOWNS or stem in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(stem):
+        if (
+            match.group(1) + match.group(2) in _NOT_TOWNS
+            or stem in _NOT_TOWNS
+            or stem in P.STOP_CAP
+            or P.COMMON_NOUN_SUFFIX.search(stem)
+        ):
             continue
         span = _span(text, match.start(), match.end(2))
         out.append(Candidate("organisation", stem, span, PRIORITY["org"], "municipality"))

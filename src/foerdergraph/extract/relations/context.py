@@ -81,7 +81,7 @@ BEFORE_FUNDER = re.compile(
 )
 """Before the funder of a passive "… wird vom Land / mit Mitteln der EU gefördert"."""
 BEFORE_SOURCE = re.compile(
-    r"\b[Aa]us\s+(?:dem|der|den)\s+(?:[\wäöüÄÖÜß-]+\s+)?[„\"“]?$|\bMitteln\s+(?:des|der)\s+$"
+    r"\b[Aa]us\s+(?:dem|der|den)\s+(?:[\wäöüÄÖÜß-]+\s+)?[„\"“]?$|\bMitteln\s+(?:des|der)\s+(?:[\wäöüÄÖÜß-]+\s+)?[„\"“]?$"
 )
 BEFORE_DATIVE = re.compile(r"(?<!\baus\s)(?<!\bvon\s)(?<!\bmit\s)\b(?:dem|der)\s+$")
 """A recipient in the dative: "stehen dem Land … zur Verfügung"."""
