@@ -1,11 +1,10 @@
 """`foerdergraph eval` (`make eval`): score the extractor and show what it misses and invents.
 
 Sets: the shared devset (`../shared/devset/docs` + `gold`), reported as a whole and as its five
-original texts and its later ones apart; the five seeds (`../shared/seeds` + the project's own
-`tests/gold/seeds`); and the project's invented texts (`tests/extract/texts` +
-`tests/gold/invented`). Figures come from the shared scorer itself (`score_doc`, imported from
-`../shared/tools/score_extraction.py`), so they are the figures everyone reports; the lists of
-missed and spurious items are computed here with the scorer's own name matching. The registry
+original texts and its ten later ones apart; and the five seeds (`../shared/seeds` + the
+project's own `tests/gold/seeds`). Figures come from the shared scorer itself (`score_doc`,
+imported from `../shared/tools/score_extraction.py`), so they are the figures everyone reports;
+the lists of missed and spurious items are computed here with the scorer's own name matching. The registry
 in data/ is the gazetteer, as `extract` uses it; `--no-registry` scores the rules alone.
 """
 
@@ -72,11 +71,6 @@ def eval_sets(settings: Settings, shared: Path) -> list[EvalSet]:
     return [
         EvalSet("devset", shared / "devset" / "gold", shared / "devset" / "docs", devset_groups),
         EvalSet("seeds", settings.home / "tests" / "gold" / "seeds", shared / "seeds"),
-        EvalSet(
-            "invented",
-            settings.home / "tests" / "gold" / "invented",
-            settings.home / "tests" / "extract" / "texts",
-        ),
     ]
 
 
