@@ -17,10 +17,10 @@ from collections import defaultdict
 from rapidfuzz import fuzz
 
 from foerdergraph.extract import patterns as P
+from foerdergraph.extract.funds_regions import region_name
 from foerdergraph.extract.model import Candidate, ExtractedEntity, Span
 from foerdergraph.extract.normalise import fuzzy_key, name_key
 from foerdergraph.extract.orgtypes import org_type
-from foerdergraph.extract.recognise import region_name
 
 FUZZY_MERGE = 90.0
 """rapidfuzz ratio (0-100) above which two programme/project names are one name misspelt."""

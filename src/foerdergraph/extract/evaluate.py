@@ -4,8 +4,9 @@ Sets: the shared devset (`../shared/devset/docs` + `gold`), reported as a whole 
 original texts and its ten later ones apart; and the five seeds (`../shared/seeds` + the
 project's own `tests/gold/seeds`). Figures come from the shared scorer itself (`score_doc`,
 imported from `../shared/tools/score_extraction.py`), so they are the figures everyone reports;
-the lists of missed and spurious items are computed here with the scorer's own name matching. The registry
-in data/ is the gazetteer, as `extract` uses it; `--no-registry` scores the rules alone.
+the lists of missed and spurious items are computed here with the scorer's own name matching.
+The registry in data/ is the gazetteer, as `extract` uses it; `--no-registry` scores the rules
+alone.
 """
 
 from __future__ import annotations

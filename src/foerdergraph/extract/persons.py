@@ -155,3 +155,34 @@ def _person(text: str, start: int, end: int, post: str | None, post_at: int | No
     cand = Candidate("person", clean_name(span.text), span, PRIORITY["person"], post=post)
     cand.post_org = str(post_at) if post_at is not None else None
     return cand
+
+
+_TOWN_OF_MAYOR = re.compile(
+    rf"(?<![\w-])([{P.UP}][{P.LOW}]{{2,}}?)(s|er)\s+(?=(?:Ober)?[Bb]ürgermeister(?:in)?\b|OB\b)"
+)
+_NOT_TOWNS = P.words(
+    "Unser Ihr Euer Jed Neu Alt Früh Ehemalig Erst Zweit Amtierend Stellvertretend Designiert "
+    "Langjährig Damalig Dies Jen Welch Letzt Hauptamtlich Ehrenamtlich Kommissarisch Das Des Der"
+)
+
+
+def towns_of_mayors(text: str) -> list[Candidate]:
+    """A town named by its mayor: "Lüdenscheids Bürgermeister …", "der Hagener OB" — the town
+    acts as an organisation (municipality) named without "Stadt"."""
+    out = []
+    for match in _TOWN_OF_MAYOR.finditer(text):
+        stem = match.group(1)
+        if match.group(2) == "er" and not re.search(rf"(?<![\w-]){stem}(?![\w-])", text):
+            stem += "er"  # "Eschweiler Bürgermeister": Eschweiler, unless "Eschweil" is named
+            if not re.search(rf"(?<![\w-]){stem}(?=\s*(?:[,.;]|und\b|sowie\b))", text):
+                stem = stem[:-2]  # "Hagener OB": Hagen
+        if (
+            match.group(1) + match.group(2) in _NOT_TOWNS
+            or stem in _NOT_TOWNS
+            or stem in P.STOP_CAP
+            or P.COMMON_NOUN_SUFFIX.search(stem)
+        ):
+            continue
+        span = _span(text, match.start(), match.end(2))
+        out.append(Candidate("organisation", stem, span, PRIORITY["org"], "municipality"))
+    return out

@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterable
 
 from foerdergraph.extract import patterns as P
+from foerdergraph.extract.funds_regions import funds, laws, regions
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.model import PRIORITY, Candidate, Span
 from foerdergraph.extract.model import trimmed_span as _span
 from foerdergraph.extract.normalise import clean_name
 from foerdergraph.extract.orgtypes import org_type
-from foerdergraph.extract.persons import persons
+from foerdergraph.extract.persons import persons, towns_of_mayors
 from foerdergraph.extract.quotes import find_quoted, looks_like_name
 from foerdergraph.extract.undertakings import headed_undertakings
 
@@ -453,63 +454,7 @@ def governments(text: str) -> list[Candidate]:
     return out
 
 
-_TOWN_OF_MAYOR = re.compile(
-    rf"(?<![\w-])([{P.UP}][{P.LOW}]{{2,}}?)(s|er)\s+(?=(?:Ober)?[Bb]ürgermeister(?:in)?\b|OB\b)"
-)
-_NOT_TOWNS = P.words(
-    "Unser Ihr Euer Jed Neu Alt Früh Ehemalig Erst Zweit Amtierend Stellvertretend Designiert "
-    "Langjährig Damalig Dies Jen Welch Letzt Hauptamtlich Ehrenamtlich Kommissarisch Das Des Der"
-)
-
-
-def towns_of_mayors(text: str) -> list[Candidate]:
-    """A town named by its mayor: "Lüdenscheids Bürgermeister …", "der Hagener OB" — the town
-    acts as an organisation (municipality) named without "Stadt"."""
-    out = []
-    for match in _TOWN_OF_MAYOR.finditer(text):
-        stem = match.group(1)
-        if match.group(2) == "er" and not re.search(rf"(?<![\w-]){stem}(?![\w-])", text):
-            stem += "er"  # "Eschweiler Bürgermeister": Eschweiler, unless "Eschweil" is named
-            if not re.search(rf"(?<![\w-]){stem}(?=\s*(?:[,.;]|und\b|sowie\b))", text):
-                stem = stem[:-2]  # "Hagener OB": Hagen
-        if (
-            match.group(1) + match.group(2) in _NOT_TOWNS
-            or stem in _NOT_TOWNS
-            or stem in P.STOP_CAP
-            or P.COMMON_NOUN_SUFFIX.search(stem)
-        ):
-            continue
-        span = _span(text, match.start(), match.end(2))
-        out.append(Candidate("organisation", stem, span, PRIORITY["org"], "municipality"))
-    return out
-
-
-# --- funds, laws, dotted names, regions --------------------------------------------------
-
-
-def funds(text: str) -> list[Candidate]:
-    """EU funds by long or short name; the short name groups them ("EFRE")."""
-    out = []
-    for short, regex in P.FUND_PATTERNS:
-        for match in regex.finditer(text):
-            span = _span(text, match.start(), match.end())
-            out.append(Candidate("fund", span.text, span, PRIORITY["fund"], subkind=short))
-    return out
-
-
-def laws(text: str) -> list[Candidate]:
-    """Funding laws as programmes ("Investitionsgesetz Kohleregionen (InvKG)")."""
-    out = []
-    for match in P.LAW.finditer(text):
-        end = match.end(1) + 1 if match.group(1) else match.end()
-        name_end = match.start(1) - 2 if match.group(1) else match.end()
-        span = _span(text, match.start(), name_end)
-        out.append(
-            Candidate("programme", P.deinflect(span.text), span, PRIORITY["law"], subkind="law")
-        )
-        del end
-    return out
-
+# --- dotted names ---------------------------------------------------------------------
 
 _BANK = re.compile(r"\bBANK\b|[Bb]ank$")
 
@@ -530,21 +475,3 @@ def dotted_names(text: str) -> list[Candidate]:
         if kind:
             out.append(Candidate(kind, name, span, PRIORITY["dotted"], subkind=sub))
     return out
-
-
-def regions(text: str) -> list[Candidate]:
-    """Regions by form ("Emscher-Lippe-Region", "Rheinisches Revier", "Ruhrgebiet")."""
-    out = []
-    for regex in P.REGION_PATTERNS:
-        for match in regex.finditer(text):
-            span = _span(text, match.start(), match.end())
-            out.append(
-                Candidate("region", region_name(span.text), span, PRIORITY["region"], "region")
-            )
-    return out
-
-
-def region_name(surface: str) -> str:
-    """Nominative of a region name: "im Rheinischen Revier" -> "Rheinisches Revier"."""
-    name = re.sub(r"(\w+isch)(?:es|en|e)\s+Reviers?\b", r"\1es Revier", surface)
-    return P.deinflect(name)
