@@ -90,13 +90,27 @@ def test_extract_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_eval_meets_the_devset_targets(capfd: pytest.CaptureFixture[str]) -> None:
     """Regression guard: the figures docs/extraction.md reports (targets: entity F1 >= 0.85,
     type accuracy >= 0.90, relation F1 >= 0.60), here for the rules alone."""
-    assert main(["eval", "--no-registry"]) == 0
-    summaries = [
-        line for line in capfd.readouterr().out.splitlines() if line.startswith("entity_f1=")
-    ]
-    assert len(summaries) == 2
-    devset = dict(part.split("=") for part in summaries[0].split())
+    assert main(["eval", "--no-registry", "--brief"]) == 0
+    out = capfd.readouterr().out
+    summaries = {
+        line.split()[1].rstrip(":"): dict(part.split("=") for part in line.split()[2:])
+        for line in out.splitlines()
+        if line.startswith("summary ")
+    }
+    assert {"devset", "devset_original_five", "devset_new_ten", "seeds"} <= set(summaries)
+    devset = summaries["devset"]
     assert float(devset["entity_f1"]) >= 0.85
     assert float(devset["relation_f1"]) >= 0.60
     assert float(devset["type_acc"]) >= 0.90
     assert devset["failed_docs"] == "0"
+
+
+def test_eval_lists_what_was_missed_and_invented(capfd: pytest.CaptureFixture[str]) -> None:
+    """Per document: P/R/F1 per kind, then each missed and spurious item."""
+    if not DEVSET.is_dir():
+        pytest.skip("../shared/devset is not beside the project")
+    assert main(["eval", "--no-registry", "--only", "02_"]) == 0
+    out = capfd.readouterr().out
+    assert "02_umbau21-foerderbescheide-emscher-lippe" in out
+    assert "P/R/F1  organ" in out
+    assert "-- devset (1 documents)" in out

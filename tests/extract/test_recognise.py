@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from foerdergraph.extract.model import Entity, Extraction
+from foerdergraph.extract.model import ExtractedEntity, Extraction
 from foerdergraph.extract.normalise import name_key
 
 from .helpers import names, run
 
 
-def org(result: Extraction, name: str) -> Entity:
+def org(result: Extraction, name: str) -> ExtractedEntity:
     return next(e for e in result.of_kind("organisation") if e.name == name)
 
 

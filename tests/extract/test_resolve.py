@@ -1,4 +1,4 @@
-"""Entity resolution against the registry, and the registry as a gazetteer."""
+"""ExtractedEntity resolution against the registry, and the registry as a gazetteer."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import yaml
 from foerdergraph.core.config import DEFAULT_BASE_IRI
 from foerdergraph.core.iri import mint
 from foerdergraph.extract.gazetteer import Entry, Gazetteer
-from foerdergraph.extract.model import Entity
-from foerdergraph.extract.resolve import Resolver, short_key
+from foerdergraph.extract.model import ExtractedEntity
+from foerdergraph.extract.resolve import RegistryLinker, short_key
 
 from .helpers import run
 
@@ -62,18 +62,18 @@ def test_the_registry_recognises_names_no_rule_knows() -> None:
 
 
 def test_a_sub_unit_is_not_resolved_to_its_parent() -> None:
-    resolver = Resolver(REGISTRY)
-    unit = Entity(
+    resolver = RegistryLinker(REGISTRY)
+    unit = ExtractedEntity(
         "organisation", "Bezirksregierung Münster, Dezernat 34", type="district_government"
     )
     assert resolver.match(unit) is None
-    other = Entity("organisation", "Bezirksregierung Detmold", type="district_government")
+    other = ExtractedEntity("organisation", "Bezirksregierung Detmold", type="district_government")
     assert resolver.match(other) is None
 
 
 def test_numbers_must_agree() -> None:
-    resolver = Resolver(REGISTRY)
-    assert resolver.match(Entity("programme", "Umbau 22 – Smart Region")) is None
+    resolver = RegistryLinker(REGISTRY)
+    assert resolver.match(ExtractedEntity("programme", "Umbau 22 – Smart Region")) is None
 
 
 def test_the_land_resolves_to_the_place_entry_as_an_organisation() -> None:

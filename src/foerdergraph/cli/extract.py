@@ -89,7 +89,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from foerdergraph.extract.evaluate import run_eval
 
-    return run_eval(load_settings(), shared=args.shared, use_registry=not args.no_registry)
+    only = tuple(p for p in (args.only or "").split(",") if p)
+    return run_eval(
+        load_settings(),
+        shared=args.shared,
+        use_registry=not args.no_registry,
+        only=only,
+        details=not args.brief,
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -125,5 +132,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--no-registry",
         action="store_true",
         help="score the rules alone, without data/ as gazetteer",
+    )
+    p.add_argument(
+        "--only",
+        metavar="PREFIXES",
+        help="score only documents whose name starts with one of these (comma-separated)",
+    )
+    p.add_argument(
+        "--brief", action="store_true", help="tables only, without the per-document lists"
     )
     p.set_defaults(handler=cmd_eval)

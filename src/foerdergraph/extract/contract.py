@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from foerdergraph.extract.model import Entity, Extraction, Relation
+from foerdergraph.extract.model import ExtractedEntity, Extraction, Relation
 from foerdergraph.extract.normalise import amount_json
 
 SECTIONS = {
@@ -21,7 +21,7 @@ SECTIONS = {
 }
 
 
-def entity_json(entity: Entity) -> dict[str, Any]:
+def entity_json(entity: ExtractedEntity) -> dict[str, Any]:
     item: dict[str, Any] = {"name": entity.name}
     if entity.kind == "organisation":
         item["type"] = entity.type

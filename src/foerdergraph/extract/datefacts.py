@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from foerdergraph.extract.model import Entity, Span
+from foerdergraph.extract.model import ExtractedEntity, Span
 from foerdergraph.extract.normalise import DateValue, find_dates
 
 _DEADLINE_CUE = re.compile(
@@ -28,14 +28,16 @@ _SUBMIT = re.compile(
 class DateFact:
     """`subject` has `property` (an fg: property: deadline) = `value`, stated by `evidence`."""
 
-    subject: Entity
+    subject: ExtractedEntity
     property: str
     value: DateValue
     evidence: Span
     confidence: float = 0.7
 
 
-def find_date_facts(text: str, sentences: list[Span], entities: list[Entity]) -> list[DateFact]:
+def find_date_facts(
+    text: str, sentences: list[Span], entities: list[ExtractedEntity]
+) -> list[DateFact]:
     """Deadlines of the programmes and calls of a document."""
     programmes = sorted(
         ((m.start, e) for e in entities if e.kind == "programme" for m in e.mentions),
@@ -49,7 +51,7 @@ def find_date_facts(text: str, sentences: list[Span], entities: list[Entity]) ->
         for start, _end, value in find_dates(sent.text):
             if value.day is None or not _DEADLINE_CUE.search(sent.text[max(0, start - 30) : start]):
                 continue
-            inside: list[Entity] = []
+            inside: list[ExtractedEntity] = []
             for s, e in programmes:
                 if sent.start <= s < sent.end and all(e is not x for x in inside):
                     inside.append(e)

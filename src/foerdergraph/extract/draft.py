@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from foerdergraph.extract.gazetteer import Gazetteer
-from foerdergraph.extract.model import Entity, Extraction, Relation
+from foerdergraph.extract.model import ExtractedEntity, Extraction, Relation
 from foerdergraph.extract.orgtypes import CLASS_OF_TYPE
 from foerdergraph.extract.resolve import mint_kind
 
@@ -37,7 +37,7 @@ PARTICIPATION_ROLES = {
 """Interchange predicate -> role of a qualified participation (agent -> undertaking)."""
 
 
-def entity_class(entity: Entity) -> str:
+def entity_class(entity: ExtractedEntity) -> str:
     """The fg: class (local name) of a new entity."""
     if entity.kind == "organisation":
         return CLASS_OF_TYPE.get(entity.type or "other", "Organisation")
@@ -60,10 +60,10 @@ class DraftBuilder:
         self.registry_keys = {e.key for e in gazetteer.entries if e.origin == "registry"}
         self.introduced = {e.key: e for e in gazetteer.entries if e.origin != "registry"}
         self.facts: list[dict[str, Any]] = []
-        self.used: dict[int, Entity] = {}
+        self.used: dict[int, ExtractedEntity] = {}
         self.skipped: list[str] = []
 
-    def key(self, entity: Entity) -> str:
+    def key(self, entity: ExtractedEntity) -> str:
         if entity.key is None:
             raise ValueError(f"{entity.name!r} has no key: resolve the extraction first")
         self.used[id(entity)] = entity
@@ -168,7 +168,7 @@ class DraftBuilder:
             self.add({"statement": statement}, None, ev.start, ev.end, fact.confidence,
                      "rule: Frist / bis zum <Datum>")  # fmt: skip
 
-    def _registry_call(self, entity: Entity) -> bool:
+    def _registry_call(self, entity: ExtractedEntity) -> bool:
         return entity.iri is not None and "/id/call/" in entity.iri
 
     def mentions(self) -> dict[str, list[str]]:

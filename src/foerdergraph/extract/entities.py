@@ -17,10 +17,10 @@ from collections import defaultdict
 from rapidfuzz import fuzz
 
 from foerdergraph.extract import patterns as P
-from foerdergraph.extract.model import Candidate, Entity, Span
+from foerdergraph.extract.funds_regions import region_name
+from foerdergraph.extract.model import Candidate, ExtractedEntity, Span
 from foerdergraph.extract.normalise import fuzzy_key, name_key
 from foerdergraph.extract.orgtypes import org_type
-from foerdergraph.extract.recognise import region_name
 
 FUZZY_MERGE = 90.0
 """rapidfuzz ratio (0-100) above which two programme/project names are one name misspelt."""
@@ -46,10 +46,10 @@ def canonical_name(kind: str, name: str) -> str:
     return name
 
 
-def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
+def build_entities(text: str, candidates: list[Candidate]) -> list[ExtractedEntity]:
     """Entities of a document from its selected candidates."""
     candidates = _decide_quoted(candidates)
-    entities: dict[tuple[str, str], Entity] = {}
+    entities: dict[tuple[str, str], ExtractedEntity] = {}
     corefs: list[Candidate] = []
     registry_groups: dict[str, tuple[str, str]] = {}
     for cand in candidates:
@@ -64,7 +64,7 @@ def build_entities(text: str, candidates: list[Candidate]) -> list[Entity]:
         if entity is not None and cand.registry_key and not entity.registry_key:
             entity.registry_key = cand.registry_key
         if entity is None:
-            entity = Entity(
+            entity = ExtractedEntity(
                 kind,
                 canonical_name(kind, cand.name),
                 type=cand.type,
@@ -122,7 +122,7 @@ def _decide_quoted(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _name_funds(entities: list[Entity]) -> None:
+def _name_funds(entities: list[ExtractedEntity]) -> None:
     """A fund's name is its longest written form ("Europäischen Fonds für …"), alias the short."""
     for entity in entities:
         if entity.kind == "fund":
@@ -131,7 +131,7 @@ def _name_funds(entities: list[Entity]) -> None:
             entity.aliases = [f for f in forms[1:] if f != entity.name]
 
 
-def _merge_similar(entities: list[Entity]) -> None:
+def _merge_similar(entities: list[ExtractedEntity]) -> None:
     """Merge programme/project entities whose names are the same up to a typo."""
     undertakings = [e for e in entities if e.kind in {"programme", "project"}]
     for i, keep in enumerate(undertakings):
@@ -139,22 +139,40 @@ def _merge_similar(entities: list[Entity]) -> None:
             if other not in entities or keep not in entities:
                 continue
             a, b = fuzzy_key(keep.name), fuzzy_key(other.name)
-            if a != b and fuzz.ratio(a, b) < FUZZY_MERGE:
+            if a != b and fuzz.ratio(a, b) < FUZZY_MERGE and not _short_form(a, b):
                 continue
             winner, loser = (keep, other) if _stronger(keep, other) else (other, keep)
+            if _short_form(a, b) and len(loser.name) > len(winner.name):
+                winner.name, loser.name = loser.name, winner.name
             winner.mentions.extend(loser.mentions)
             if loser.name != winner.name:
                 winner.aliases.append(loser.name)
             entities.remove(loser)
 
 
-def _stronger(a: Entity, b: Entity) -> bool:
+_COMPLEMENT = re.compile(r"^(?:zur|zum|für|der|des|von)\b")
+
+
+def _short_form(a: str, b: str) -> bool:
+    """ "Bund-Länder-Gemeinschaftsaufgabe" is the short form of "Bund-Länder-Gemeinschafts-aufgabe
+    zur Verbesserung …": the same words, hyphens and spaces aside, before a complement ("zur …",
+    "des …"); a strand "Regio.NRW – Flächen" is not a short form of anything."""
+    short, long = sorted((a, b), key=len)
+    compact = re.sub(r"[\s-]", "", short)
+    words = long.split()
+    for cut in range(1, len(words)):
+        if re.sub(r"-", "", "".join(words[:cut])) == compact:
+            return bool(_COMPLEMENT.match(" ".join(words[cut:])))
+    return False
+
+
+def _stronger(a: ExtractedEntity, b: ExtractedEntity) -> bool:
     if a.kind != b.kind:
         return a.kind == "programme"
     return len(a.mentions) >= len(b.mentions)
 
 
-def _occupied(entities: list[Entity]) -> list[tuple[int, int]]:
+def _occupied(entities: list[ExtractedEntity]) -> list[tuple[int, int]]:
     return [(m.start, m.end) for e in entities for m in e.mentions]
 
 
@@ -162,7 +180,7 @@ def _free(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return not any(start < e and s < end for s, e in taken)
 
 
-def _propagate(text: str, entities: list[Entity]) -> None:
+def _propagate(text: str, entities: list[ExtractedEntity]) -> None:
     """Find unquoted repetitions of programme and project names ("Umbau 21 – Smart Region" in a
     headline) — a name the document introduced is a gazetteer entry for the rest of it."""
     taken = _occupied(entities)
@@ -178,7 +196,7 @@ def _propagate(text: str, entities: list[Entity]) -> None:
                     taken.append((match.start(), match.end()))
 
 
-def _abbreviations(text: str, entities: list[Entity]) -> None:
+def _abbreviations(text: str, entities: list[ExtractedEntity]) -> None:
     """ "Hochschule Ruhr West (HRW)": HRW becomes an alias and each later "HRW" a mention."""
     taken = _occupied(entities)
     for entity in entities:
@@ -206,17 +224,36 @@ def _abbreviations(text: str, entities: list[Entity]) -> None:
 _HEAD_TYPES = {"land": "state_government", "ministerium": "ministry"}
 
 
-def _resolve_corefs(text: str, entities: list[Entity], corefs: list[Candidate]) -> None:
+def _resolve_corefs(text: str, entities: list[ExtractedEntity], corefs: list[Candidate]) -> None:
     """Attach bare heads and surnames to the single entity they can mean."""
     for cand in corefs:
         target = _coref_target(text, entities, cand)
+        if target is None and cand.alias_of == "land":
+            target = _the_land(entities)
         if target is not None:
             target.mentions.append(cand.span)
             if cand.kind == "person" and cand.post and not target.post:
                 target.post = cand.post
 
 
-def _coref_target(text: str, entities: list[Entity], cand: Candidate) -> Entity | None:
+def _the_land(entities: list[ExtractedEntity]) -> ExtractedEntity | None:
+    """ "das Land" / "des Landes" in a text that never names the Land in full is the Land as an
+    actor ("ein Modellvorhaben des Landes", "stehen dem Land … zur Verfügung"); one entity for all
+    such mentions, unless the text names two Länder."""
+    named = [e for e in entities if e.kind == "organisation" and e.name.startswith("Land ")]
+    if named:
+        return None
+    for entity in entities:
+        if entity.kind == "organisation" and entity.name == "Land":
+            return entity
+    entity = ExtractedEntity("organisation", "Land", type="state_government", confidence=0.6)
+    entities.append(entity)
+    return entity
+
+
+def _coref_target(
+    text: str, entities: list[ExtractedEntity], cand: Candidate
+) -> ExtractedEntity | None:
     head = cand.alias_of or ""
     if head == "surname":
         options = [e for e in entities if e.kind == "person" and e.name.split()[-1] == cand.name]
@@ -238,8 +275,8 @@ def _coref_target(text: str, entities: list[Entity], cand: Candidate) -> Entity 
 
 
 def _district_government_from_region(
-    text: str, entities: list[Entity], cand: Candidate
-) -> Entity | None:
+    text: str, entities: list[ExtractedEntity], cand: Candidate
+) -> ExtractedEntity | None:
     """ "die Bezirksregierung" in a text about the "Regierungsbezirk Münster" (or with a
     "Regierungspräsidentin …" of one place) is the Bezirksregierung of that district."""
     places = {
@@ -247,7 +284,7 @@ def _district_government_from_region(
     }
     if len(places) != 1:
         return None
-    entity = Entity(
+    entity = ExtractedEntity(
         "organisation",
         f"Bezirksregierung {places.pop()}",
         type="district_government",
@@ -258,7 +295,7 @@ def _district_government_from_region(
 
 
 def link_person_organisations(
-    text: str, candidates: list[Candidate], entities: list[Entity]
+    text: str, candidates: list[Candidate], entities: list[ExtractedEntity]
 ) -> None:
     """Organisation of each person's post: a compound prefix ("HWK-Präsident"), an organisation
     named right after the post ("Geschäftsführer der Wirtschaftsförderung Dortmund"), or the one
@@ -273,10 +310,16 @@ def link_person_organisations(
         person = by_name[cand.name]
         if person.organisation is not None:
             continue
-        post_at = int(cand.post_org)
         post = cand.post or ""
         org = None
-        if "-" in post:
+        if cand.post_org.startswith("before:"):  # "Kreis Olpe (Landrat: Max Muster)"
+            end = int(cand.post_org.split(":")[1])
+            person.organisation = next((e for s, x, e in mention_of if x == end), None)
+            continue
+        post_at = int(cand.post_org)
+        if before := next((e for _, x, e in mention_of if 0 <= post_at - x <= 1), None):
+            org = before  # "Lüdenscheids Bürgermeister …", "Hagener OB …"
+        if org is None and "-" in post:
             prefix = post.split("-")[0]
             org = next((e for e in orgs if prefix in e.aliases or prefix == e.name), None)
             org = org or next((e for e in orgs if any(m.text == prefix for m in e.mentions)), None)
@@ -307,7 +350,7 @@ _POST_ORG_TYPES = (
 )
 
 
-def _default_org(post: str, orgs: list[Entity]) -> Entity | None:
+def _default_org(post: str, orgs: list[ExtractedEntity]) -> ExtractedEntity | None:
     for regex, kind in _POST_ORG_TYPES:
         if regex.search(post):
             options = [o for o in orgs if o.type == kind]

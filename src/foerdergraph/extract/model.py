@@ -65,6 +65,29 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+PRIORITY = {
+    "quoted": 50,
+    "registry": 48,
+    "ministry": 46,
+    "fund": 45,
+    "org": 40,
+    "law": 35,
+    "dotted": 30,
+    "headed": 25,
+    "region": 20,
+    "person": 10,
+    "coref": 5,
+}
+"""Rank of each recogniser when candidates overlap: higher wins, then longer."""
+
+
+def trimmed_span(text: str, start: int, end: int) -> Span:
+    """The span of text[start:end] without trailing spaces and commas."""
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return Span(start, end, text[start:end])
+
+
 @dataclass
 class Candidate:
     """One recognised mention before grouping into entities.
@@ -87,7 +110,7 @@ class Candidate:
 
 
 @dataclass
-class Entity:
+class ExtractedEntity:
     """A thing the document names, with every place it is named."""
 
     kind: str
@@ -97,7 +120,7 @@ class Entity:
     subkind: str | None = None
     aliases: list[str] = field(default_factory=list)
     post: str | None = None
-    organisation: Entity | None = None
+    organisation: ExtractedEntity | None = None
     registry_key: str | None = None
     key: str | None = None
     iri: str | None = None
@@ -118,9 +141,9 @@ class Entity:
 class Relation:
     """subject --predicate--> object, stated by the evidence span, found by rule `cue`."""
 
-    subject: Entity
+    subject: ExtractedEntity
     predicate: str
-    object: Entity
+    object: ExtractedEntity
     evidence: Span
     cue: str
     confidence: float = 0.7
@@ -134,12 +157,12 @@ class Extraction:
 
     document: str
     text: str
-    entities: list[Entity] = field(default_factory=list)
+    entities: list[ExtractedEntity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)
     clutter: list[Span] = field(default_factory=list)
     dates: list = field(default_factory=list)  # datefacts.DateFact
 
-    def of_kind(self, kind: str) -> list[Entity]:
+    def of_kind(self, kind: str) -> list[ExtractedEntity]:
         return [e for e in self.entities if e.kind == kind]

@@ -20,7 +20,7 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:Landes|Bundes|NRW-Landes)?regierung\b|^Land(?:es)?\s+\S+$"
             r"|^(?:Freistaat|Bund)\b",
         ),
-        ("chamber_of_crafts", r"\bHandwerkskammer|\bHWK\b|Kreishandwerkerschaft"),
+        ("chamber_of_crafts", r"\bHandwerkskammer|\bHWK\b"),
         ("chamber_of_commerce", r"\bIHK\b|Industrie-\s*und\s+Handelskammer|Handelskammer"),
         ("project_sponsor", r"\bProjektträger|\bPtJ\b|\bVDI/VDE-IT\b"),
         ("bank", r"\bBANK\b|bank\b|\bSparkasse|\bVolksbank|\bFörderbank|\bKfW\b"),
@@ -39,17 +39,21 @@ TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "eu_body",
             r"Europäische\s+Kommission|EU-Kommission|\bEuropäischen?\s+Union\b"
-            r"|Europäisches\s+Parlament",
+            r"|Europäisches\s+Parlament|^EU$",
         ),
         ("region", r"Regionalmanagement|Regionalagentur|Regionale\s+Kooperation"),
         (
             "other",
             r"Regionalverband|Landschaftsverband|Kommunalverband|Zweckverband"
+            r"|Landesverband(?:es)?\s+[A-ZÄÖÜ]"
             r"|Kirchenkreis|\bKirche\b|\bBistum\b|Diakonie|Caritas|Stiftung\b",
         ),
         ("district", r"(?:^|\s|-)Kreis\b|Kreises\b|-Kreis$|\bLandkreis|Kreisverwaltung"),
         ("municipality", r"^(?:Stadt|Landeshauptstadt|Gemeinde|Hansestadt)\b|Stadtverwaltung"),
-        ("association", r"\be\.\s?V\.|Verband\b|Verein\b|Verbund\b|Netzwerk\b|Vereinigung"),
+        (
+            "association",
+            r"\be\.\s?V\.|Kreishandwerkerschaft|Verband\b|Verein\b|Verbund\b|Netzwerk\b|Vereinigung",
+        ),
         ("company", r"\b(?:GmbH|gGmbH|mbH|AG|KG|SE|UG|eG|KGaA|OHG|Co\.)(?:\s|$|\b)"),
     )
 )

@@ -73,15 +73,16 @@ POST_STEMS = (
     r"projektleiter|abteilungsleiter|amtsleiter|regierungspräsident|gründer|inhaber|chef"
 )
 POST = re.compile(
-    rf"(?<![\wÄÖÜäöüß])(?:[{UP}][\wÄÖÜäöüß]*-)?(?:[{UP}][{LOW}]*)?(?i:{POST_STEMS})"
-    r"(?:in|innen|en|er|r|n)?(?![\wÄÖÜäöüß])"
+    rf"(?<![\wÄÖÜäöüß])(?:(?:[{UP}][\wÄÖÜäöüß]*-)?(?:[{UP}][{LOW}]*)?(?i:{POST_STEMS})"
+    r"(?:in|innen|en|er|r|n)?|OB)(?![\wÄÖÜäöüß])"
 )
 """A post: "Regierungspräsidentin", "HWK-Präsident", "Landrat", "Beigeordneten"."""
 
 TITLE = r"(?:(?:Prof\.|Dr\.|Dipl\.-\w+\.?|Dr\.-Ing\.)\s+){0,3}"
 NAME_TOKEN = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?"
-PERSON_NAME = rf"{TITLE}{NAME_TOKEN}\s+(?:(?:von|van|de|zu)\s+)?{NAME_TOKEN}"
-"""A person's name: optional academic titles, a first name and a surname (maybe "von …")."""
+PERSON_NAME = rf"{TITLE}{NAME_TOKEN}\s+(?:[{UP}]\.\s+)?(?:(?:von|van|de|zu)\s+)?{NAME_TOKEN}"
+"""A person's name: optional academic titles, a first name, an optional initial ("Erik O.
+Schulz") and a surname (maybe "von …")."""
 
 PROGRAMME_CUES = re.compile(
     r"(?:Förder|Landes|Bundes|Sonder|Investitions|Struktur)?[Pp]rogramm(?:s|es|e)?|"
@@ -216,3 +217,22 @@ def _nominative_adjective(adjective: str, head: str) -> str:
 
 def _same_case(original: str, replacement: str) -> str:
     return replacement.capitalize() if original[:1].isupper() else replacement
+
+
+ORG_HEADS = (
+    r"Bezirksregierung|Handwerkskammer|Industrie-\s*und\s+Handelskammer|IHK|HWK|"
+    rf"Fachhochschule|Hochschule|(?:[{UP}][\wÄÖÜäöüß]*-)*Universität|Zukunftsagentur|"
+    r"Landesamt(?:es|s)?|Bundesamt(?:es|s)?|Landesbetrieb(?:es|s)?|Landesanstalt|"
+    r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
+    r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
+    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
+    r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
+    r"Landesverband(?:es|s)?|Kreishandwerkerschaft|[A-ZÄÖÜ][a-zäöüß]+verband(?:es|s)?|"
+    rf"(?:[{UP}][\wÄÖÜäöüß]*-)+Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
+)
+ORG_HEAD = re.compile(
+    rf"(?<![\w-])(?:(?P<adj>[{UP}][{LOW}]+(?:isch|lich)(?:e|er|en|es)?)\s+)?"
+    rf"(?P<head>{ORG_HEADS})(?![\w-])"
+)
+"""Head words of organisation names ("Bezirksregierung", "Hochschule", "Kreis", …) with an
+optional adjective before them ("Evangelischer Kirchenkreis", "Märkischer Kreis")."""

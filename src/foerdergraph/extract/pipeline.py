@@ -11,11 +11,11 @@ from foerdergraph.extract.clutter import find_clutter, mask
 from foerdergraph.extract.datefacts import find_date_facts
 from foerdergraph.extract.entities import build_entities, group_key, link_person_organisations
 from foerdergraph.extract.gazetteer import Gazetteer
-from foerdergraph.extract.model import Entity, Extraction, Relation, Span
+from foerdergraph.extract.model import ExtractedEntity, Extraction, Relation, Span
 from foerdergraph.extract.reading import read_document
 from foerdergraph.extract.recognise import recognise
 from foerdergraph.extract.relations import dedupe, find_relations
-from foerdergraph.extract.resolve import Resolver
+from foerdergraph.extract.resolve import RegistryLinker
 from foerdergraph.extract.sentences import split_sentences
 
 BLOCK = 40_000
@@ -34,7 +34,7 @@ def extract_text(
     gazetteer = gazetteer if gazetteer is not None else Gazetteer([])
     clutter = find_clutter(text)
     masked = mask(text, clutter)
-    entities: list[Entity] = []
+    entities: list[ExtractedEntity] = []
     relations: list[Relation] = []
     for start, end in blocks(masked, BLOCK):
         block_entities, block_relations = _extract_block(masked[start:end], gazetteer)
@@ -48,11 +48,13 @@ def extract_text(
         )
     result = Extraction(document, text, entities, relations, dates=dates)
     result.clutter = [Span(c.start, c.end, c.reason) for c in clutter]
-    Resolver(gazetteer, base_iri).resolve(result)
+    RegistryLinker(gazetteer, base_iri).resolve(result)
     return result
 
 
-def _extract_block(masked: str, gazetteer: Gazetteer) -> tuple[list[Entity], list[Relation]]:
+def _extract_block(
+    masked: str, gazetteer: Gazetteer
+) -> tuple[list[ExtractedEntity], list[Relation]]:
     candidates = recognise(masked, gazetteer)
     entities = build_entities(masked, candidates)
     link_person_organisations(masked, candidates, entities)
@@ -78,7 +80,7 @@ def blocks(text: str, size: int) -> list[tuple[int, int]]:
     return out
 
 
-def _shift(entities: list[Entity], relations: list[Relation], offset: int) -> None:
+def _shift(entities: list[ExtractedEntity], relations: list[Relation], offset: int) -> None:
     if not offset:
         return
     for entity in entities:
@@ -89,16 +91,16 @@ def _shift(entities: list[Entity], relations: list[Relation], offset: int) -> No
 
 
 def _merge(
-    entities: list[Entity],
+    entities: list[ExtractedEntity],
     relations: list[Relation],
-    new_entities: list[Entity],
+    new_entities: list[ExtractedEntity],
     new_relations: list[Relation],
-) -> tuple[list[Entity], list[Relation]]:
+) -> tuple[list[ExtractedEntity], list[Relation]]:
     """Add one block's results: same kind and name key -> the same entity."""
     if not entities:
         return new_entities, new_relations
     known = {(e.kind, group_key(e.kind, e.name, e.subkind)): e for e in entities}
-    replaced: dict[int, Entity] = {}
+    replaced: dict[int, ExtractedEntity] = {}
     for entity in new_entities:
         key = (entity.kind, group_key(entity.kind, entity.name, entity.subkind))
         if key in known:
@@ -113,7 +115,7 @@ def _merge(
     return entities, dedupe(relations + new_relations)
 
 
-def _unmask(text: str, entities: list[Entity], relations: list[Relation]) -> None:
+def _unmask(text: str, entities: list[ExtractedEntity], relations: list[Relation]) -> None:
     """Quote the original text in every span: recognition ran on the masked copy, whose clutter
     is blanked out, but evidence must be verbatim at its offsets in the document itself."""
     for entity in entities:

@@ -11,27 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from foerdergraph.extract import patterns as P
+from foerdergraph.extract.funds_regions import funds, laws, regions
 from foerdergraph.extract.gazetteer import Gazetteer
-from foerdergraph.extract.model import Candidate, Span
+from foerdergraph.extract.model import PRIORITY, Candidate, Span
+from foerdergraph.extract.model import trimmed_span as _span
 from foerdergraph.extract.normalise import clean_name
 from foerdergraph.extract.orgtypes import org_type
+from foerdergraph.extract.persons import persons, towns_of_mayors
 from foerdergraph.extract.quotes import find_quoted, looks_like_name
-
-PRIORITY = {
-    "quoted": 50,
-    "registry": 48,
-    "ministry": 46,
-    "fund": 45,
-    "org": 40,
-    "law": 35,
-    "dotted": 30,
-    "region": 20,
-    "person": 10,
-    "coref": 5,
-}
+from foerdergraph.extract.undertakings import headed_undertakings
 
 
 def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
@@ -46,8 +36,10 @@ def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     found.extend(legal_form_organisations(text))
     found.extend(listed_members(text))
     found.extend(governments(text))
+    found.extend(towns_of_mayors(text))
     found.extend(laws(text))
     found.extend(dotted_names(text))
+    found.extend(headed_undertakings(text))
     found.extend(regions(text))
     found.extend(persons(text))
     return select(found)
@@ -79,12 +71,6 @@ def _lend_post(dropped: Candidate, kept: list[Candidate]) -> None:
             other.post, other.post_org = dropped.post, dropped.post_org
 
 
-def _span(text: str, start: int, end: int) -> Span:
-    while end > start and text[end - 1] in " ,;:":
-        end -= 1
-    return Span(start, end, text[start:end])
-
-
 # --- quoted programme and project names --------------------------------------------------
 
 _LIST_JOIN = re.compile(r"^\s*(?:,|und|sowie|oder|,\s*und)\s*$")
@@ -99,9 +85,16 @@ def quoted_names(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     previous: tuple[int, str] | None = None
     for quote in find_quoted(text):
-        if not looks_like_name(quote.text):
+        lower_start = quote.text[:1].islower() and looks_like_name(quote.text.capitalize())
+        if not looks_like_name(quote.text) and not lower_start:
             continue
         kind, subkind = _cue_kind(text, quote.open_at)
+        if kind is None and (suffix := _CUE_SUFFIX.match(text, quote.close_at + 1)):
+            kind = "programme" if P.PROGRAMME_CUES.fullmatch(suffix.group(1)) else "project"
+        if kind is None and _FUNDED_FOR.search(text[max(0, quote.open_at - 120) : quote.open_at]):
+            kind = "project"  # "Förderbescheide für die „…“": what money is granted for
+        if lower_start and kind != "project":
+            continue
         if kind is None and previous and _LIST_JOIN.match(text[previous[0] : quote.open_at]):
             kind, subkind = previous[1], None
         name = clean_name(quote.text)
@@ -111,6 +104,21 @@ def quoted_names(text: str) -> list[Candidate]:
         out.append(Candidate(kind or "quoted", name, span, PRIORITY["quoted"], subkind=subkind))
         previous = (quote.close_at + 1, kind) if kind else None
     return out
+
+
+_CUE_SUFFIX = re.compile(
+    r"-((?:Verbund|Modell|Förder|Kooperations)?[Pp]rojekts?|Vorhabens?|Programms?|Projektaufrufs?)\b"
+)
+"""A cue glued to a quoted name: "das „Denkfabrik“-Vorhaben", "das „Alpha“-Programm"."""
+_FUNDED_FOR = re.compile(
+    r"(?:Förder\w*|Zuwendung\w*|Zuschu\w*|Bescheid\w*|Fördergeld\w*|Mittel\w*)"
+    r"(?:\s+(?:in\s+Höhe\s+)?(?:über|von)\s+[\d.,]+\s*(?:Mio\.|Millionen|Euro)?\s*Euro)?"
+    r"\s+für\s+(?:die|das|den)\s*$"
+)
+"""Money granted for something named in quotes: "Fördergelder für die „…“"."""
+_GAP_VERB = re.compile(
+    r"^(?:ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|gehört|gehören)$"
+)
 
 
 def _cue_kind(text: str, quote_at: int) -> tuple[str | None, str | None]:
@@ -135,6 +143,8 @@ def _cue_kind(text: str, quote_at: int) -> tuple[str | None, str | None]:
     if P.NAME_BRIDGE.search(gap):
         return best[1], best[2]
     words = gap.split()
+    if any(_GAP_VERB.match(w) for w in words):
+        return None, None  # "das Vorhaben gehört zu den „…“": a statement, not a naming
     if len(words) <= 4 and all(_GAP_WORD.match(w) for w in words):
         return best[1], best[2]
     return None, None
@@ -188,20 +198,7 @@ def ministries(text: str) -> list[Candidate]:
     return out
 
 
-_HEADS = (
-    r"Bezirksregierung|Handwerkskammer|Industrie-\s*und\s+Handelskammer|IHK|HWK|"
-    rf"Fachhochschule|Hochschule|(?:[{P.UP}][\wÄÖÜäöüß]*-)*Universität|Zukunftsagentur|"
-    r"Landesamt(?:es|s)?|Bundesamt(?:es|s)?|Landesbetrieb(?:es|s)?|Landesanstalt|"
-    r"Wirtschaftsförderung(?:sgesellschaft)?|Regionalverband(?:es|s)?|Landschaftsverband(?:es|s)?|"
-    r"Kirchenkreis(?:es)?|Regionalmanagement(?:s)?|Landeshauptstadt|Stadt|Kreis(?:es)?|"
-    r"Gemeinde|Projektträger(?:s)?|Sparkasse|Forschungszentrum(?:s)?|RWTH|TU|FH|"
-    r"Zweckverband(?:es|s)?|Verkehrsverbund(?:es|s)?|Kommunalverband(?:es|s)?|"
-    rf"(?:[{P.UP}][\wÄÖÜäöüß]*-)+Institut(?:s|es)?|Institut(?:s|es)?|Agentur|Stiftung|Regionalagentur"
-)
-_HEAD = re.compile(
-    rf"(?<![\w-])(?:(?P<adj>[{P.UP}][{P.LOW}]+(?:isch|lich)(?:e|er|en|es)?)\s+)?"
-    rf"(?P<head>{_HEADS})(?![\w-])"
-)
+_HEAD = P.ORG_HEAD
 _LINKERS = {
     "für": re.compile(rf"\s+für\s+{_MINISTRY_LIST}"),
     "zu": re.compile(rf"\s+zu\s+{P.CAP}"),
@@ -233,11 +230,19 @@ _COREF_HEADS = P.words(
     "regionalmanagement regionalverband hochschule ihk hwk kirchenkreis projektträger "
 )
 _PLACE_HEADS = frozenset({"stadt", "landeshauptstadt", "kreis", "gemeinde"})
-_ADJ_HEADS = ("kirchenkreis", "hochschule", "universität")
+_PLACE_PREFIXES = P.words("Bad Sankt St Hansestadt Rheda Porta Mülheim Neukirchen")
+_ADJ_HEADS = ("kirchenkreis", "hochschule", "universität", "kreis", "kreises")
 _DEFINITE = re.compile(
     r"\b(?:der|die|das|dem|den|des|Der|Die|Das|Dem|Den|Des|vom|zum|zur|beim)\s+$"
 )
-_KREIS_COMPOUND = re.compile(rf"(?<![\w-])(?:[{P.UP}][{P.LOW}]+-)+Kreis(?:es)?(?![\w-])")
+_KREIS_COMPOUND = re.compile(
+    rf"(?<![\w-])(?:(?:[{P.UP}][{P.LOW}]+-)+Kreis|[{P.UP}][{P.LOW}]{{3,}}[^\Wse]kreis)(?:es)?(?![\w-])"
+)
+"""A district named as one compound: "Rhein-Sieg-Kreis", "Hochsauerlandkreis" (not
+"Arbeitskreis", "Teilnehmerkreis": a linking -s or -er/-en before "kreis" marks a common noun)."""
+_NOT_DISTRICTS = P.words(
+    "Landkreis Kirchenkreis Wahlkreis Stadtkreis Förderkreis Lesekreis Arbeitskreis Freundeskreis"
+)
 
 
 def headed_organisations(text: str) -> list[Candidate]:
@@ -266,7 +271,8 @@ def headed_organisations(text: str) -> list[Candidate]:
             continue  # "HWK-Präsident": part of a post, handled by persons()
         end = _tail(text, end, head.lower())
         span = _span(text, start, end)
-        if end == match.end("head"):
+        adjective_kreis = bool(match["adj"]) and head_key == "kreis"
+        if end == match.end("head") and not adjective_kreis:  # "Märkischer Kreis" is a name
             if (
                 head_key in _COREF_HEADS
                 and _DEFINITE.search(text[max(0, start - 6) : start])
@@ -282,6 +288,10 @@ def headed_organisations(text: str) -> list[Candidate]:
             continue
         out.append(Candidate("organisation", name, span, PRIORITY["org"], org_type(name)))
     for match in _KREIS_COMPOUND.finditer(text):
+        if re.sub(r"es$", "", match.group(0)) in _NOT_DISTRICTS or match.group(0).endswith(
+            ("erkreis", "enkreis")
+        ):
+            continue
         span = _span(text, match.start(), match.end())
         name = P.deinflect(span.text)
         kind = (
@@ -314,12 +324,15 @@ def _tail(text: str, end: int, head: str) -> int:
                 end = acronym.end()
             return end
     taken = 0
-    while taken < 3 and (match := _TAIL_TOKEN.match(text, end)):
+    # a town or district is one word ("Stadt Stolberg Robert Muster": the rest is a person),
+    # unless the first word is a prefix of place names ("Stadt Bad Honnef")
+    limit = 1 if re.sub(r"(?:es|s)$", "", head) in _PLACE_HEADS else 3
+    while taken < limit and (match := _TAIL_TOKEN.match(text, end)):
         token = match.group(1)
         if token in P.STOP_CAP or P.COMMON_NOUN_SUFFIX.search(token) or token.endswith("."):
             break
-        if taken == 0 and text[match.end() : match.end() + 1] == "-" and False:
-            break
+        if token in _PLACE_PREFIXES:
+            limit += 1
         end = match.end()
         taken += 1
     if head.startswith("regionalmanagement") and (match := _DASH_KREIS.match(text, end)):
@@ -407,12 +420,14 @@ def listed_members(text: str) -> list[Candidate]:
 
 _GOVERNMENT = re.compile(
     r"(?<![\w-])(?:(?:NRW|Landes|Bundes)-)?(?:Landesregierung|Bundesregierung|Staatskanzlei|"
-    r"Europäische Kommission|EU-Kommission|Europäischen? Union)(?![\w-])"
+    r"Europäische Kommission|EU-Kommission|Europäischen? Union|EU)(?![\w-])"
 )
 _LAND = re.compile(r"(?<![\w-])Land(?:es)?\s+(?:Nordrhein-Westfalen|NRW)(?![\w-])")
 _BARE_LAND = re.compile(
     rf"(?<=\b(?:das|dem|des|vom|Das|Dem|Des|Vom)\s)Land(?:es)?(?![\w-])(?!\s+[{P.UP}])"
 )
+_NOT_THE_LAND = re.compile(r"(?:\bauf\s+dem|\bdas\s+ganze)\s+$")
+""""auf dem Land" is the countryside, "das ganze Land" the country, neither an actor."""
 
 
 def governments(text: str) -> list[Candidate]:
@@ -428,6 +443,8 @@ def governments(text: str) -> list[Candidate]:
         name = P.deinflect(span.text)
         out.append(Candidate("organisation", name, span, PRIORITY["org"], "state_government"))
     for match in _BARE_LAND.finditer(text):
+        if _NOT_THE_LAND.search(text[max(0, match.start() - 20) : match.start()]):
+            continue
         span = _span(text, match.start(), match.end())
         out.append(
             Candidate(
@@ -437,32 +454,7 @@ def governments(text: str) -> list[Candidate]:
     return out
 
 
-# --- funds, laws, dotted names, regions --------------------------------------------------
-
-
-def funds(text: str) -> list[Candidate]:
-    """EU funds by long or short name; the short name groups them ("EFRE")."""
-    out = []
-    for short, regex in P.FUND_PATTERNS:
-        for match in regex.finditer(text):
-            span = _span(text, match.start(), match.end())
-            out.append(Candidate("fund", span.text, span, PRIORITY["fund"], subkind=short))
-    return out
-
-
-def laws(text: str) -> list[Candidate]:
-    """Funding laws as programmes ("Investitionsgesetz Kohleregionen (InvKG)")."""
-    out = []
-    for match in P.LAW.finditer(text):
-        end = match.end(1) + 1 if match.group(1) else match.end()
-        name_end = match.start(1) - 2 if match.group(1) else match.end()
-        span = _span(text, match.start(), name_end)
-        out.append(
-            Candidate("programme", P.deinflect(span.text), span, PRIORITY["law"], subkind="law")
-        )
-        del end
-    return out
-
+# --- dotted names ---------------------------------------------------------------------
 
 _BANK = re.compile(r"\bBANK\b|[Bb]ank$")
 
@@ -483,112 +475,3 @@ def dotted_names(text: str) -> list[Candidate]:
         if kind:
             out.append(Candidate(kind, name, span, PRIORITY["dotted"], subkind=sub))
     return out
-
-
-def regions(text: str) -> list[Candidate]:
-    """Regions by form ("Emscher-Lippe-Region", "Rheinisches Revier", "Ruhrgebiet")."""
-    out = []
-    for regex in P.REGION_PATTERNS:
-        for match in regex.finditer(text):
-            span = _span(text, match.start(), match.end())
-            out.append(
-                Candidate("region", region_name(span.text), span, PRIORITY["region"], "region")
-            )
-    return out
-
-
-def region_name(surface: str) -> str:
-    """Nominative of a region name: "im Rheinischen Revier" -> "Rheinisches Revier"."""
-    name = re.sub(r"(\w+isch)(?:es|en|e)\s+Reviers?\b", r"\1es Revier", surface)
-    return P.deinflect(name)
-
-
-# --- persons -------------------------------------------------------------------------------
-
-_NAME = re.compile(P.PERSON_NAME)
-_SPEAKER = re.compile(
-    rf"[“\"]\s*,?\s*(?:sagte|sagt|betonte|betont|erklärte|erklärt|ergänzte|so|freute\s+sich)\s+"
-    rf"({P.PERSON_NAME})(?=\s*[.,;]|\s*$)"
-)
-"""The speaker right after a quotation: „…“, sagte Anna Beispiel."""
-_BAD_NAME_WORD = re.compile(
-    r"(?:ung|heit|keit|schaft|tion|ität|isch|ische|ischen|region|revier|werke|betriebe|gruppe|"
-    r"verband|kammer|agentur|ministerium|amt|rat|bank|kasse|stadt|kreis|zentrum|netzwerk)$",
-    re.I,
-)
-
-
-def persons(text: str) -> list[Candidate]:
-    """Persons next to a post: "Regierungspräsidentin Dorothee Feller", "HWK-Präsident Hans
-    Hund", "Thomas Westphal, Geschäftsführer der …", "dem Geschäftsführer der … (ZRR), Bodo
-    Middeldorf". A post with a surname only ("Minister Duin") refers to a full name elsewhere."""
-    out: list[Candidate] = []
-    for match in P.POST.finditer(text):
-        post = match.group(0)
-        after = text[match.end() : match.end() + 60]
-        name = _NAME.match(after, 1) if after.startswith(" ") else None
-        if name and _good_name(name.group(0)):
-            start = match.end() + name.start()
-            out.append(_person(text, start, match.end() + name.end(), post, match.start()))
-            continue
-        if surname := re.match(rf" ([{P.UP}][{P.LOW}]+)(?=[\s,.:;])", after):
-            word = surname.group(1)
-            if word not in P.STOP_CAP and not _BAD_NAME_WORD.search(word):
-                start = match.end() + 1
-                cand = _person(text, start, start + len(word), post, match.start())
-                cand.alias_of = "surname"
-                cand.priority = PRIORITY["coref"]
-                out.append(cand)
-        # "…, POST …, Vorname Name" (name after an apposition)
-        clause = re.match(
-            r"[^.;:!?\n„“\"]{0,110}?,\s+("
-            + P.PERSON_NAME
-            + r")(?=\s*[,.;:]|\s+(?:hat|ist|sagte|betont|erklärt))",
-            text[match.end() : match.end() + 160],
-        )
-        if clause and _good_name(clause.group(1)):
-            start = match.end() + clause.start(1)
-            out.append(_person(text, start, match.end() + clause.end(1), post, match.start()))
-    # „…“, sagte Vorname Name. — a quoted statement's speaker, without a post
-    for match in _SPEAKER.finditer(text):
-        if _good_name(match.group(1)):
-            out.append(_person(text, match.start(1), match.end(1), None, None))
-    # "Vorname Name, [Nordrhein-Westfalens |der |die ]POST"
-    apposition = re.compile(
-        rf"(?<![\w-])({P.PERSON_NAME}),\s+(?:(?:der|die|des|[{P.UP}][\w-]+s)\s+)?(?={P.POST.pattern})"
-    )
-    for match in apposition.finditer(text):
-        if not _good_name(match.group(1)):
-            continue
-        post = P.POST.match(text, match.end())
-        out.append(
-            _person(
-                text,
-                match.start(1),
-                match.end(1),
-                post.group(0) if post else None,
-                post.start() if post else None,
-            )
-        )
-    return out
-
-
-def _good_name(name: str) -> bool:
-    words = [w for w in name.split() if not w.endswith(".")]
-    return all(
-        w not in P.STOP_CAP and not _BAD_NAME_WORD.search(w) and not P.POST.fullmatch(w)
-        for w in words
-    ) and not _is_org_word(name)
-
-
-@lru_cache(maxsize=4096)
-def _is_org_word(name: str) -> bool:
-    return bool(_HEAD.search(name) or re.search(r"ministeri|GmbH|regierung", name))
-
-
-def _person(text: str, start: int, end: int, post: str | None, post_at: int | None) -> Candidate:
-    title = re.match(P.TITLE, text[start:end])
-    span = _span(text, start + (title.end() if title else 0), end)
-    cand = Candidate("person", clean_name(span.text), span, PRIORITY["person"], post=post)
-    cand.post_org = str(post_at) if post_at is not None else None
-    return cand

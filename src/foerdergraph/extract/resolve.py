@@ -1,4 +1,4 @@
-"""Entity resolution: link each extracted entity to the registry, or mint a new IRI.
+"""ExtractedEntity resolution: link each extracted entity to the registry, or mint a new IRI.
 
 A name resolves to a registry entity when its normalised form equals one of the entity's
 labels or alternative labels, or comes within a rapidfuzz `ratio` of RESOLVE_THRESHOLD of one.
@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from foerdergraph.core.config import DEFAULT_BASE_IRI
 from foerdergraph.core.iri import mint, slugify
 from foerdergraph.extract.gazetteer import Entry, Gazetteer
-from foerdergraph.extract.model import Entity, Extraction
+from foerdergraph.extract.model import ExtractedEntity, Extraction
 from foerdergraph.extract.normalise import fuzzy_key
 
 RESOLVE_THRESHOLD = 92.0
@@ -40,7 +40,7 @@ TERRITORIAL = frozenset({"district", "municipality", "state_government"})
 under `place`."""
 
 
-def mint_kind(entity: Entity) -> str:
+def mint_kind(entity: ExtractedEntity) -> str:
     """The IRI kind (`foerdergraph.core.iri.KINDS`) of a new entity."""
     if entity.kind == "region":
         return "place"
@@ -49,8 +49,8 @@ def mint_kind(entity: Entity) -> str:
     return entity.kind
 
 
-class Resolver:
-    """Resolves the entities of an extraction against a gazetteer's registry entries."""
+class RegistryLinker:
+    """Links the entities of an extraction to a gazetteer's registry entries."""
 
     def __init__(self, gazetteer: Gazetteer, base_iri: str | None = None):
         self.gazetteer = gazetteer
@@ -59,7 +59,7 @@ class Resolver:
             (fuzzy_key(form), entry) for entry in gazetteer.entries for form in entry.forms()
         ]
 
-    def match(self, entity: Entity) -> Entry | None:
+    def match(self, entity: ExtractedEntity) -> Entry | None:
         """The registry entry `entity` refers to, or None."""
         if entity.registry_key:
             return self.gazetteer.by_key.get(entity.registry_key)
@@ -103,8 +103,8 @@ class Resolver:
 def merge_same_key(result: Extraction) -> None:
     """Two entities resolved to one registry key are one entity ("In|Die RegionRuhr 4.0" and
     its full quoted title); relations are moved onto the survivor."""
-    survivors: dict[tuple[str, str], Entity] = {}
-    replaced: dict[int, Entity] = {}
+    survivors: dict[tuple[str, str], ExtractedEntity] = {}
+    replaced: dict[int, ExtractedEntity] = {}
     for entity in list(result.entities):
         if entity.registry_key is None:
             continue
