@@ -19,7 +19,7 @@ from foerdergraph.workflows.eu_import import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "import",
         help="import an EU beneficiary list (ERDF 2014-2020, ERDF/ESF 2007-2013)",

@@ -99,7 +99,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "extract", help="extract organisations, persons, programmes, relations from one text"
     )

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -216,9 +216,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if target else None
     try:
         with contextlib.ExitStack() as stack:
-            out: BinaryIO = stack.enter_context(tmp.open("wb")) if tmp else sys.stdout.buffer
+            out: IO[bytes] = stack.enter_context(tmp.open("wb")) if tmp else sys.stdout.buffer
             if args.gzip:
-                out = stack.enter_context(gzip_writer(out))
+                # a GzipFile is a binary file; typeshed types it as BufferedIOBase only
+                out = cast(IO[bytes], stack.enter_context(gzip_writer(out)))
             serialise(store, fmt, prefixes(settings.base_iri), out)
         if tmp and target:
             os.replace(tmp, target)
@@ -239,25 +240,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if store is None or not manifest_path.is_file():
         return EXIT_MISSING
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    stats = {
-        "build_id": manifest["build_id"],
-        "triples": manifest["triples"],
+    tables: dict[str, dict[str, int]] = {
         "graphs": {g["iri"]: g["triples"] for g in manifest["graphs"]},
         "classes": dict(class_partitions(store)),
         "dumps": {d["file"]: d["bytes"] for d in manifest["dumps"]},
+    }
+    stats: dict[str, object] = {
+        "build_id": manifest["build_id"],
+        "triples": manifest["triples"],
+        **tables,
     }
     if args.format == "json":
         print(json.dumps(stats, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"build {stats['build_id']}: {stats['triples']} quads")
-    for title in ("graphs", "classes", "dumps"):
+    for title, table in tables.items():
         print(f"\n{title}:")
-        for key, value in stats[title].items():  # type: ignore[attr-defined]
+        for key, value in table.items():
             print(f"  {value:>8}  {key}")
     return EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add build, validate, query, export and stats."""
     p = subparsers.add_parser("build", help="validate, reason, write the store and the dumps")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")

@@ -9,7 +9,7 @@ from foerdergraph.core.config import load_settings
 from foerdergraph.core.errors import EXIT_MISSING
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="serve the last build over HTTP (SPARQL, linked data, dumps, web UI)",

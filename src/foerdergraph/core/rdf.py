@@ -50,6 +50,20 @@ def from_oxigraph(term: object) -> RdfTerm:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+def statement_quad(s: object, p: object, o: object, graph: ox.NamedNode) -> ox.Quad:
+    """One statement as an Oxigraph quad in `graph`; anything but an IRI or blank subject, an
+    IRI predicate and an RDF term object is an error here, not a quad Oxigraph would refuse
+    later with less context."""
+    if (
+        not isinstance(s, URIRef | BNode)
+        or not isinstance(p, URIRef)
+        or not isinstance(o, URIRef | BNode | Literal)
+    ):
+        raise TypeError(f"not an RDF statement: {s!r} {p!r} {o!r}")
+    subject = ox.NamedNode(str(s)) if isinstance(s, URIRef) else ox.BlankNode(str(s))
+    return ox.Quad(subject, ox.NamedNode(str(p)), to_oxigraph(o), graph)
+
+
 def canonical(graph: Graph) -> Graph:
     """The graph with deterministic blank-node labels (only graphs that have blank nodes pay)."""
     if not any(isinstance(t, BNode) for triple in graph for t in triple):
@@ -63,7 +77,7 @@ def quads_of(graph: Graph, name: URIRef) -> Iterable[ox.Quad]:
     in-memory store writes dumps in insertion order."""
     graph_name = ox.NamedNode(str(name))
     for s, p, o in sorted(canonical(graph), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)  # type: ignore[arg-type]
+        yield statement_quad(s, p, o, graph_name)
 
 
 def fill_store(store: ox.Store, graphs: Iterable[tuple[URIRef, Graph]]) -> None:

@@ -86,13 +86,16 @@ class Inputs:
         store, _ = self.store()
         dataset = Dataset()
         bind_prefixes(dataset, base)
+        graphs: dict[str, Graph] = {}
         for quad in store:
-            dataset.add(
+            name = str(quad.graph_name.value)
+            if name not in graphs:
+                graphs[name] = dataset.graph(URIRef(name))
+            graphs[name].add(
                 (
                     from_oxigraph(quad.subject),
                     from_oxigraph(quad.predicate),
                     from_oxigraph(quad.object),
-                    URIRef(quad.graph_name.value),
                 )
             )
         return dataset

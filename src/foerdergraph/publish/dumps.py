@@ -15,7 +15,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -65,7 +65,7 @@ def _prefix_options(fmt: DumpFormat, prefixes: dict[str, str]) -> dict[str, obje
 
 
 def serialise(
-    store: ox.Store, fmt: DumpFormat, prefixes: dict[str, str], output: BinaryIO | Path
+    store: ox.Store, fmt: DumpFormat, prefixes: dict[str, str], output: IO[bytes] | Path
 ) -> None:
     """Write one format to `output`: the dataset for graph-aware formats, else the union of all
     graphs. Oxigraph streams it, so a large dump is never held in memory."""
@@ -92,7 +92,7 @@ def _only_graph(store: ox.Store) -> ox.NamedNode | ox.DefaultGraph | None:
     return None
 
 
-def gzip_writer(target: BinaryIO) -> gzip.GzipFile:
+def gzip_writer(target: IO[bytes]) -> gzip.GzipFile:
     """gzip without file name or time stamp, so equal input gives equal bytes."""
     return gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=GZIP_LEVEL, mtime=0)
 

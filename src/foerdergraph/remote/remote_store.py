@@ -39,7 +39,13 @@ class QuadSource(Protocol):
 
     def named_graphs(self) -> Iterator[Any]: ...
 
-    def query(self, query: str, **options: Any) -> Any: ...
+    def query(
+        self,
+        query: str,
+        *,
+        use_default_graph_as_union: bool = ...,
+        substitutions: dict[ox.Variable, Term | ox.Triple] | None = ...,
+    ) -> Any: ...
 
 
 def _slot(term: object, variable: str) -> str:
@@ -75,7 +81,7 @@ class RemoteStore:
         self,
         query: str,
         use_default_graph_as_union: bool = True,
-        substitutions: Mapping[ox.Variable, Term] | None = None,
+        substitutions: Mapping[ox.Variable, Term | ox.Triple] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean:
         """Like `Store.query` for SELECT/ASK; the server's default graph must be the union of
         its named graphs (docs/scaling.md), substitutions travel as VALUES."""

@@ -317,10 +317,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def run_canned(name: str, request: Request) -> Response:
         """Run a canned query; parameters come from the query string (or a form body) and are
         bound as RDF terms with pyoxigraph substitutions."""
-        if name.endswith(".rq") and canned.get(name[:-3]):
-            return PlainTextResponse(
-                canned.get(name[:-3]).text, media_type="application/sparql-query"
-            )  # type: ignore[union-attr]
+        source = canned.get(name[:-3]) if name.endswith(".rq") else None
+        if source is not None:
+            return PlainTextResponse(source.text, media_type="application/sparql-query")
         query = canned.get(name)
         if query is None:
             return html_or_text(
@@ -600,7 +599,9 @@ def answer_head(app: FastAPI) -> None:
     routes = app.router.routes
     for index in range(len(routes) - 1, -1, -1):
         route = routes[index]
-        if isinstance(route, APIRoute) and "GET" in route.methods and "HEAD" not in route.methods:
+        if not isinstance(route, APIRoute) or not route.methods:
+            continue
+        if "GET" in route.methods and "HEAD" not in route.methods:
             twin = APIRoute(
                 route.path,
                 route.endpoint,

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from foerdergraph.core.namespaces import DCTERMS, ONTOLOGY_IRI, RDF, RDFS, SKOS
 from foerdergraph.core.namespaces import FG as ONTOLOGY_NS
 from foerdergraph.core.namespaces import ROLE as ROLE_NS
+from foerdergraph.remote.remote_store import QuadSource
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 LABEL_PREDICATES = (
@@ -99,11 +100,17 @@ class IriMap:
         return found
 
 
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's value: the IRI, blank node id or lexical form. Our data has no RDF-star
+    triples as terms; should one come from a SPARQL store, it reads as N-Triples."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 def _sort_key(term: object) -> tuple[int, str]:
     return (0 if isinstance(term, ox.NamedNode) else 1, getattr(term, "value", str(term)))
 
 
-def label_of(store: ox.Store, term: object) -> str:
+def label_of(store: QuadSource, term: object) -> str:
     """A human label: skos:prefLabel, rdfs:label or dcterms:title (German first), else the
     local name of the IRI."""
     if not isinstance(term, ox.NamedNode | ox.BlankNode):
@@ -127,7 +134,7 @@ def label_of(store: ox.Store, term: object) -> str:
     return value
 
 
-def exists(store: ox.Store, iri: str) -> bool:
+def exists(store: QuadSource, iri: str) -> bool:
     """Whether the store says anything about `iri` (as subject, object or graph name)."""
     node = ox.NamedNode(iri)
     return (
@@ -137,13 +144,13 @@ def exists(store: ox.Store, iri: str) -> bool:
     )
 
 
-def first_existing(store: ox.Store, candidates: list[str]) -> str | None:
+def first_existing(store: QuadSource, candidates: list[str]) -> str | None:
     """The first of the candidate IRIs a request path may name that the store knows."""
     return next((iri for iri in candidates if exists(store, iri)), None)
 
 
 def describe_first(
-    store: ox.Store, candidates: list[str], max_quads: int | None = None
+    store: QuadSource, candidates: list[str], max_quads: int | None = None
 ) -> list[ox.Triple] | None:
     """The description of the first candidate IRI the store knows (None when it knows none).
 
@@ -160,7 +167,7 @@ class DescriptionTooLarge(Exception):
     """`describe` met more quads than its budget allowed (the caller retries off the loop)."""
 
 
-def describe(store: ox.Store, iri: str, max_quads: int | None = None) -> list[ox.Triple]:
+def describe(store: QuadSource, iri: str, max_quads: int | None = None) -> list[ox.Triple]:
     """The RDF description of `iri`: its own statements across all graphs (deduplicated), the
     statements of blank nodes it points to, and the reified statements about it.
 
@@ -171,7 +178,7 @@ def describe(store: ox.Store, iri: str, max_quads: int | None = None) -> list[ox
 
     def quads(*pattern: object) -> list[ox.Quad]:
         nonlocal left
-        found = store.quads_for_pattern(*pattern)  # type: ignore[arg-type]
+        found = store.quads_for_pattern(*pattern)
         if left is None:
             return list(found)
         taken = list(islice(found, left + 1))
@@ -221,7 +228,7 @@ class Evidence:
     end: int | None
 
 
-def evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> Evidence:
+def evidence(store: QuadSource, node: ox.NamedNode | ox.BlankNode) -> Evidence:
     def one(predicate: ox.NamedNode) -> object | None:
         quad = next(iter(store.quads_for_pattern(node, predicate, None, None)), None)
         return quad.object if quad else None
@@ -230,7 +237,9 @@ def evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> Evidence:
     document_id = None
     if isinstance(document, ox.NamedNode | ox.BlankNode):
         ident = next(iter(store.quads_for_pattern(document, DC_IDENTIFIER, None, None)), None)
-        document_id = ident.object.value if ident else document.value.rstrip("/").rsplit("/", 1)[-1]
+        document_id = (
+            term_text(ident.object) if ident else document.value.rstrip("/").rsplit("/", 1)[-1]
+        )
     quote, start, end = one(FG_QUOTE), one(FG_START), one(FG_END)
     return Evidence(
         iri=node.value,
@@ -282,7 +291,7 @@ class ResourceView:
 
 
 def _statement_evidence(
-    store: ox.Store, subject: ox.NamedNode
+    store: QuadSource, subject: ox.NamedNode
 ) -> dict[tuple[str, object], list[Evidence]]:
     """Evidence of reified statements `?st rdf:subject <s>; rdf:predicate ?p; rdf:object ?o`."""
     found: dict[tuple[str, object], list[Evidence]] = defaultdict(list)
@@ -295,13 +304,13 @@ def _statement_evidence(
         for ev in store.quads_for_pattern(statement, FG_EVIDENCE, None, None):
             if isinstance(ev.object, ox.NamedNode | ox.BlankNode):
                 item = evidence(store, ev.object)
-                key = (predicate.object.value, obj.object)
+                key = (term_text(predicate.object), obj.object)
                 if item not in found[key]:
                     found[key].append(item)
     return found
 
 
-def view(store: ox.Store, iri: str) -> ResourceView:
+def view(store: QuadSource, iri: str) -> ResourceView:
     """Gather the page of `iri`: label, types, properties with evidence, incoming links."""
     subject = ox.NamedNode(iri)
     by_predicate: dict[str, list[object]] = defaultdict(list)
@@ -392,7 +401,7 @@ class DocumentView:
     citations: list[Citation]
 
 
-def find_document(store: ox.Store, identifier: str, base_iri: str) -> ox.NamedNode | None:
+def find_document(store: QuadSource, identifier: str, base_iri: str) -> ox.NamedNode | None:
     """The source document with this dcterms:identifier (or minted from it); NotAnIri when no
     document IRI can end in `identifier` and no document has it as its identifier."""
     for literal in (ox.Literal(identifier),):
@@ -407,13 +416,13 @@ def find_document(store: ox.Store, identifier: str, base_iri: str) -> ox.NamedNo
     return None
 
 
-def document_identifier(store: ox.Store, iri: str) -> str | None:
+def document_identifier(store: QuadSource, iri: str) -> str | None:
     """The identifier of `iri` if it is a source document (it has fg:text), else None."""
     node = ox.NamedNode(iri)
     if next(iter(store.quads_for_pattern(node, FG_TEXT, None, None)), None) is None:
         return None
     ident = next(iter(store.quads_for_pattern(node, DC_IDENTIFIER, None, None)), None)
-    return ident.object.value if ident else iri.rstrip("/").rsplit("/", 1)[-1]
+    return term_text(ident.object) if ident else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def anchor_for(ev: Evidence) -> str:
@@ -421,16 +430,18 @@ def anchor_for(ev: Evidence) -> str:
     return f"ev-{ev.start}-{ev.end}"
 
 
-def document_view(store: ox.Store, document: ox.NamedNode) -> DocumentView:
+def document_view(store: QuadSource, document: ox.NamedNode) -> DocumentView:
     """The document page: text with every quote marked, metadata, and the facts it supports."""
     text_quad = next(iter(store.quads_for_pattern(document, FG_TEXT, None, None)))
-    text = text_quad.object.value
+    text = term_text(text_quad.object)
     resource = view(store, document.value)
     metadata = [p for p in resource.properties if p.predicate != FG_TEXT.value]
     identifier = next(iter(store.quads_for_pattern(document, DC_IDENTIFIER, None, None)), None)
 
     citations: list[Citation] = []
     for quad in store.quads_for_pattern(None, FG_IN_DOCUMENT, document, None):
+        if isinstance(quad.subject, ox.Triple):
+            continue  # an RDF-star statement cites nothing here
         ev = evidence(store, quad.subject)
         facts: list[tuple[object, str, str]] = []
         for how, predicate in (("evidence", FG_EVIDENCE), ("mention", FG_MENTION)):
@@ -442,7 +453,7 @@ def document_view(store: ox.Store, document: ox.NamedNode) -> DocumentView:
     citations.sort(key=lambda c: (c.evidence.start or 0, c.evidence.end or 0))
     return DocumentView(
         iri=document.value,
-        identifier=identifier.object.value if identifier else document.value,
+        identifier=term_text(identifier.object) if identifier else document.value,
         title=resource.label,
         metadata=metadata,
         segments=segment_text(text, citations),
@@ -450,7 +461,7 @@ def document_view(store: ox.Store, document: ox.NamedNode) -> DocumentView:
     )
 
 
-def _fact_label(store: ox.Store, node: object) -> str:
+def _fact_label(store: QuadSource, node: object) -> str:
     """A reified statement reads as 'subject – predicate – object'; anything else by label."""
     if isinstance(node, ox.NamedNode | ox.BlankNode):
         parts = [

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from foerdergraph.core import namespaces as ns
 from foerdergraph.core.namespaces import OWL, RDFS, SKOS
-from foerdergraph.serve.linked_data import Value, label_of
+from foerdergraph.serve.linked_data import Value, label_of, term_text
 
 RDF_TYPE = ox.NamedNode(ns.RDF_TYPE)
 
@@ -70,7 +70,9 @@ def ontology_view(store: ox.Store, graph: ox.NamedNode) -> OntologyDoc:
     ontology = next(
         iter(store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(OWL + "Ontology"), graph)), None
     )
-    onto_node = ontology.subject if ontology else None
+    onto_node = (
+        ontology.subject if ontology and isinstance(ontology.subject, ox.NamedNode) else None
+    )
     sections: list[Section] = []
     listed: set[str] = set()
     for title, classes in SECTIONS:
@@ -108,9 +110,9 @@ def ontology_view(store: ox.Store, graph: ox.NamedNode) -> OntologyDoc:
             iter(store.quads_for_pattern(onto_node, ox.NamedNode(OWL + "versionIRI"), None, graph)),
             None,
         )
-        version = version_quad.object.value if version_quad else None
+        version = term_text(version_quad.object) if version_quad else None
     return OntologyDoc(
-        iri=onto_node.value if isinstance(onto_node, ox.NamedNode) else graph.value,
+        iri=onto_node.value if onto_node else graph.value,
         title=(_english_first(store, onto_node, RDFS + "label", graph) if onto_node else "")
         or "foerdergraph ontology",
         version=version,

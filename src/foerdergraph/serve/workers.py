@@ -889,8 +889,11 @@ class WorkerPool:
             # The client went away: the worker may still be busy, so replace it.
             self._drop(worker)
             raise
+        if not isinstance(message, QueryResponse):  # a worker speaks only this protocol
+            self._drop(worker)
+            return QueryResponse.error(500, "the query worker sent no answer")
         self._finished(worker)
-        return message  # type: ignore[return-value]
+        return message
 
     def _check(
         self, worker: _Worker, ran_s: float, cpu_before: float | None, memory_limit_kb: int

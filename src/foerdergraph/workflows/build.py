@@ -294,6 +294,7 @@ def _write_release(
     void_bytes = void_store.dump(
         format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes(base)
     )
+    assert void_bytes is not None  # dump() returns bytes when given no output
     (staging / "void.ttl").write_bytes(void_bytes)
     (staging / "dumps" / "void.ttl").write_bytes(void_bytes)
     disk = ox.Store(str(store_path(staging)))

@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from foerdergraph.core.config import Settings
 from foerdergraph.core.iri import graph_iri, mint, slugify
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
-from foerdergraph.core.rdf import Triple, fill_store, to_oxigraph
+from foerdergraph.core.rdf import Triple, fill_store, statement_quad
 from foerdergraph.core.registry import read_registry
 from foerdergraph.core.vocab import FG, ROLE, SCHEMA
 from foerdergraph.core.yamlfile import read_mapping, read_yaml
@@ -118,6 +118,11 @@ class ImportResult:
 
 
 # -- inputs next to the list: description, registry, curation ------------------------------------
+
+
+def _listed(value: object) -> list[Any]:
+    """A list from a description, or [] for anything else: descriptions are free-form."""
+    return value if isinstance(value, list) else []
 
 
 def read_description(path: Path) -> dict[str, object]:
@@ -258,12 +263,12 @@ class _Builder:
         self.add(d, FG.sha256, Literal(sha256))
         if issued := resource.get("publication_date"):
             self.add(d, DCTERMS.issued, Literal(str(issued), datatype=XSD.date))
-        for src in description.get("sources") or []:
+        for src in _listed(description.get("sources")):
             if src.get("name"):
                 self.add(d, DCTERMS.publisher, Literal(str(src["name"])))
             if src.get("web"):
                 self.add(d, DCTERMS.source, URIRef(str(src["web"]).replace(" ", "%20")))
-        for person in description.get("contributors") or []:
+        for person in _listed(description.get("contributors")):
             self.add(d, DCTERMS.contributor, Literal(str(person).split(" (")[0]))
         if text := description.get("description"):
             self.add(d, DCTERMS.description, Literal(str(text), lang="en"))
@@ -725,7 +730,7 @@ def validate_import(
     store = ox.Store()
     fill_store(store, [(p.iri, p.graph) for p in load_inputs(settings).parts])
     name = ox.NamedNode(str(graph))
-    store.bulk_extend(ox.Quad(*map(to_oxigraph, triple), name) for triple in triples)  # type: ignore[misc]
+    store.bulk_extend(statement_quad(*triple, name) for triple in triples)
     shapes = load_shapes(settings.shapes_file)
     return validate_store(store, shapes=shapes)
 
