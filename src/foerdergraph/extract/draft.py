@@ -185,11 +185,13 @@ class DraftBuilder:
     def new_entities(self) -> dict[str, dict[str, Any]]:
         blocks: dict[str, dict[str, Any]] = defaultdict(dict)
         for entity in self.used.values():
-            if entity.key in self.registry_keys:
+            key = entity.key
+            assert key is not None  # only keyed entities enter `used` (see `key()`)
+            if key in self.registry_keys:
                 continue
             forms = [self.result.text[m.start : m.end] for m in entity.mentions]
             item: dict[str, Any] = {"class": entity_class(entity), "label": entity.name}
-            earlier = self.introduced.get(entity.key)
+            earlier = self.introduced.get(key)
             if earlier is not None:
                 # the same key in another draft: same class and label, or the graph would
                 # get two prefLabels for one IRI
@@ -207,7 +209,7 @@ class DraftBuilder:
                     "alt": alts,
                     **({"note": item["note"]} if "note" in item else {}),
                 }
-            blocks[mint_kind(entity)][entity.key] = item
+            blocks[mint_kind(entity)][key] = item
         return dict(blocks)
 
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
 from foerdergraph.core.registry import Entity, read_block_entities, read_registry
@@ -25,6 +26,10 @@ from foerdergraph.core.vocab import FG
 from foerdergraph.extract.model import Candidate, Span
 from foerdergraph.extract.orgtypes import TYPE_OF_CLASS
 from foerdergraph.extract.patterns import words
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
 
 REGISTRY_KIND = {
     "organisation": "organisation",
@@ -99,8 +104,8 @@ class Gazetteer:
     def __init__(self, entries: list[Entry]):
         self.entries = entries
         self.by_key = {e.key: e for e in entries}
-        self._matcher = None
-        self._nlp = None
+        self._matcher: PhraseMatcher | None = None
+        self._nlp: Language | None = None
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, ontology_dir: Path | None = None) -> Gazetteer:
@@ -114,34 +119,40 @@ class Gazetteer:
             entries += [entry_of(e, path.stem) for e in read_block_entities(path, ontology)]
         return cls(entries)
 
-    def _build(self):
+    def _build(self) -> tuple[Language, PhraseMatcher]:
+        """The blank German pipeline and the matcher over every usable form, built on first
+        use and kept."""
+        if self._nlp is not None and self._matcher is not None:
+            return self._nlp, self._matcher
         import spacy
         from spacy.matcher import PhraseMatcher
 
-        self._nlp = spacy.blank("de")
-        self._matcher = PhraseMatcher(self._nlp.vocab)
+        nlp = spacy.blank("de")
+        matcher = PhraseMatcher(nlp.vocab)
+        self._nlp, self._matcher = nlp, matcher
         for entry in self.entries:
             forms = [f for f in entry.forms() if usable_form(f)]
             if forms:
-                self._matcher.add(entry.key, list(self._nlp.tokenizer.pipe(forms)))
+                # what `Tokenizer.pipe` does; `Language.tokenizer` is typed as a plain callable
+                matcher.add(entry.key, [nlp.tokenizer(form) for form in forms])
+        return nlp, matcher
 
     def find(self, text: str, priority: int) -> list[Candidate]:
         """Every occurrence of a curated surface form in `text`, as candidates carrying the key."""
         if not self.entries:
             return []
-        if self._matcher is None:
-            self._build()
+        nlp, matcher = self._build()
         out: list[Candidate] = []
         for offset in range(0, len(text), _CHUNK):
             chunk = text[offset : offset + _CHUNK + 200]
-            doc = self._nlp.make_doc(chunk)
-            for match_id, start, end in self._matcher(doc):
+            doc = nlp.make_doc(chunk)
+            for match_id, start, end in matcher(doc):
                 span = doc[start:end]
                 if offset and span.start_char < 200 and offset > 0 and span.start_char < 0:
                     continue
                 if span.start_char >= _CHUNK and offset + _CHUNK < len(text):
                     continue  # the next chunk reports it
-                entry = self.by_key[self._nlp.vocab.strings[match_id]]
+                entry = self.by_key[nlp.vocab.strings[match_id]]
                 begin = offset + span.start_char
                 end = begin + len(span.text)
                 if _joined(text, begin, end):

@@ -210,8 +210,8 @@ def parse_date(text: str, default_year: int | None = None) -> DateValue | None:
         day, month, year = int(match[1]), MONTHS[match[2].lower()], int(match[3])
         return DateValue(year, month, day) if _valid(year, month, day) else None
     if match := _DATE_VAGUE.fullmatch(text):
-        year = int(match[3]) if match[3] else default_year
-        return DateValue(year, MONTHS[match[2].lower()], None, match[1].capitalize())
+        vague_year = int(match[3]) if match[3] else default_year
+        return DateValue(vague_year, MONTHS[match[2].lower()], None, match[1].capitalize())
     if match := _MONTH_YEAR.fullmatch(text):
         return DateValue(int(match[2]), MONTHS[match[1].lower()])
     return None

@@ -87,14 +87,14 @@ def persons(text: str) -> list[Candidate]:
     for match in apposition.finditer(text):
         if not _good_name(match.group(1)):
             continue
-        post = P.POST.match(text, match.end())
+        post_match = P.POST.match(text, match.end())
         out.append(
             _person(
                 text,
                 match.start(1),
                 match.end(1),
-                post.group(0) if post else None,
-                post.start() if post else None,
+                post_match.group(0) if post_match else None,
+                post_match.start() if post_match else None,
             )
         )
     out.extend(appositions(text))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from foerdergraph.extract.model import ExtractedEntity
+from foerdergraph.extract.normalise import Amount
 from foerdergraph.extract.relations.context import (
     BEFORE_DATIVE,
     BEFORE_FUNDER,
@@ -36,10 +37,11 @@ def receives(ctx: Context, sent: Sentence) -> None:
     """ "X hat vom Ministerium … Förderbescheide in Höhe von … erhalten" (the body funds X);
     "X erhält aus dem Förderprogramm P …" (P funds X); "Für das Projekt P erhalten A … Euro und
     B … Euro" (A and B are partners of P with their amounts; a single recipient leads P)."""
-    if not sent.has("receive"):
+    verb = sent.has("receive")
+    if not verb:
         return
     amounts = ctx.amounts(sent)
-    verb_at = sent.span.start + sent.has("receive").start()
+    verb_at = sent.span.start + verb.start()
     funders = [
         (s, e)
         for s, e in sent.items
@@ -73,11 +75,12 @@ def receives(ctx: Context, sent: Sentence) -> None:
                 )
                 ctx.recipient = recipient
         return
-    project = (sent.of("project") or [None])[0]
+    named_projects = sent.of("project")
+    project = named_projects[0] if named_projects else None
     confidence = 0.8
     if project is None:
         project, confidence = ctx.focus("project", sent.span.start), 0.6
-    paid = []
+    paid: list[tuple[ExtractedEntity, Amount]] = []
     for span, entity in sent.items:
         if entity.kind != "organisation":
             continue
@@ -321,7 +324,7 @@ def paid_to(ctx: Context, sent: Sentence) -> None:
     if not (sent.has("approval") or sent.has("money_word")):
         return
     amounts = ctx.amounts(sent)
-    paid = []
+    paid: list[tuple[ExtractedEntity, Amount]] = []
     for span, org in sent.items:
         if org.kind != "organisation" or org.type in GOVERNMENT_TYPES:
             continue
@@ -335,7 +338,8 @@ def paid_to(ctx: Context, sent: Sentence) -> None:
         )
         if amount is not None and all(org is not p for p, _ in paid):
             paid.append((org, amount))
-    project = (sent.of("project") or [project_reference(ctx, sent)])[0]
+    named_projects = sent.of("project")
+    project = named_projects[0] if named_projects else project_reference(ctx, sent)
     if project is None or not paid:
         return
     predicate, role = ("leads", "lead") if len(paid) == 1 else ("partners_in", "funded-partner")

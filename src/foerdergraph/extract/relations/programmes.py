@@ -41,8 +41,8 @@ def administers(ctx: Context, sent: Sentence) -> None:
                 )
     if sent.has("admin") and targets:
         orgs = sent.of("organisation") or (
-            pronoun_antecedent(ctx, sent).of("organisation")[:1]
-            if pronoun_antecedent(ctx, sent)
+            antecedent.of("organisation")[:1]
+            if (antecedent := pronoun_antecedent(ctx, sent)) is not None
             else []
         )
         for org in orgs[:1]:

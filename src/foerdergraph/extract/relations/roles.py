@@ -52,12 +52,13 @@ def leads(ctx: Context, sent: Sentence) -> None:
     for span, holder in sent.items:
         if holder.kind == "organisation" and ctx.before(span, PROJECT_OF, 30):
             named = [e for s, e in sent.items if e.kind == "project" and s.end <= span.start]
-            project = named[-1] if named else ctx.focus("project", span.start)
-            if project is not None:
-                ctx.add(holder, "leads", project, sent, "Projekt(vorhaben) der", 0.6, None, "lead")
+            owned = named[-1] if named else ctx.focus("project", span.start)
+            if owned is not None:
+                ctx.add(holder, "leads", owned, sent, "Projekt(vorhaben) der", 0.6, None, "lead")
     passive = CARRIED_OUT.search(sent.span.text) if sent.has("passive") else None
     carried = passive or CARRIES_OUT.search(sent.span.text)
-    target = (sent.of("project") or [project_reference(ctx, sent)])[0]
+    named_projects = sent.of("project")
+    target = named_projects[0] if named_projects else project_reference(ctx, sent)
     if carried and target is not None:
         active = carried.re is CARRIES_OUT
         target_at = next((sp.start for sp, e in sent.items if e is target), sent.span.end)
@@ -118,8 +119,8 @@ def supports(ctx: Context, sent: Sentence) -> None:
     """ "Unterstützt wird das Projekt … von A und B" (A and B support the project); an
     information event or advice on a programme ("Informationen zum Förderprojekt … bot die
     Bezirksregierung …", "… beraten die Bezirksregierung und die Zukunftsagentur")."""
-    if sent.has("support_passive"):
-        cue_at = sent.span.start + sent.has("support_passive").start()
+    if cue := sent.has("support_passive"):
+        cue_at = sent.span.start + cue.start()
         projects = sent.of("project") or [p for p in [ctx.focus("project", sent.span.start)] if p]
         helpers = [e for s, e in sent.items if e.kind == "organisation" and s.start > cue_at]
         for project in projects[:1]:
