@@ -104,7 +104,10 @@ _REFLEXIVE = {
     )
 }
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""An RDF term as pyoxigraph types a quad's object (RDF 1.2 triple terms included)."""
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+"""A term as pyoxigraph types a quad's subject: any Term but a literal."""
 Statement = tuple[Term, ox.NamedNode, Term]
 
 
@@ -137,7 +140,7 @@ def keep(triple: ox.Triple | ox.Quad, namespaces: tuple[str, ...]) -> bool:
     s = triple.subject
     if not isinstance(s, ox.NamedNode) or not s.value.startswith(namespaces):
         return False
-    return _keep_statement(s, triple.predicate, triple.object)  # type: ignore[arg-type]
+    return _keep_statement(s, triple.predicate, triple.object)
 
 
 def _keep_statement(s: Term, p: ox.NamedNode, o: Term) -> bool:
@@ -192,6 +195,7 @@ def _pairs(
 def _list(schema: ox.Store, head: Term) -> list[Term]:
     items: list[Term] = []
     while head != _NIL and len(items) < 100:
+        assert not isinstance(head, ox.Literal), f"{head}: a list node is never a literal"
         first = next(schema.quads_for_pattern(head, _FIRST, None, None), None)
         rest = next(schema.quads_for_pattern(head, _REST, None, None), None)
         if first is None or rest is None:
@@ -229,31 +233,32 @@ class CompiledSchema:
     @classmethod
     def read(cls, schema: ox.Store) -> CompiledSchema:
         inverses = _pairs(schema, _INVERSE, reflexive=True)  # self-inverse = symmetric
-        for p, qs in list(inverses.items()):
-            for q in qs:
-                inverses.setdefault(q, set()).add(p)
-        chains = []
+        for p, others in list(inverses.items()):
+            for other in others:
+                inverses.setdefault(other, set()).add(p)
+        chains: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]] = []
         for q in schema.quads_for_pattern(None, _CHAIN, None, None):
             steps = _list(schema, q.object)
-            if len(steps) != 2 or not all(isinstance(s, ox.NamedNode) for s in steps):
+            named = [s for s in steps if isinstance(s, ox.NamedNode)]
+            if len(steps) != 2 or len(named) != 2 or not isinstance(q.subject, ox.NamedNode):
                 raise BuildError(
                     f"{q.subject}: only property chains of two properties are supported"
                 )
-            chains.append((q.subject, steps[0], steps[1]))  # type: ignore[union-attr]
+            chains.append((q.subject, named[0], named[1]))
         return cls(
             superproperties=_pairs(schema, _SUBPROPERTY),
             inverses=inverses,
             symmetric={q.subject for q in schema.quads_for_pattern(None, TYPE, _SYMMETRIC, None)},
             transitive={q.subject for q in schema.quads_for_pattern(None, TYPE, _TRANSITIVE, None)},
-            chains=chains,  # type: ignore[arg-type]
+            chains=chains,
             domains=_pairs(schema, _DOMAIN),
             ranges=_pairs(schema, _RANGE),
             superclasses=_pairs(schema, _SUBCLASS),
         )
 
-    def join_predicates(self) -> set[ox.NamedNode]:
+    def join_predicates(self) -> set[Term]:
         """The properties that take part in a rule with two data premises."""
-        return {p for _, p1, p2 in self.chains for p in (p1, p2)} | self.transitive  # type: ignore[operator]
+        return {p for _, p1, p2 in self.chains for p in (p1, p2)} | self.transitive
 
     def classes_with_superclasses(self, classes: Iterable[Term]) -> set[Term]:
         closed = set(classes)
@@ -271,8 +276,8 @@ class CompiledSchema:
         return self._expansions[key]
 
     def _expand(self, predicate: ox.NamedNode, literal_object: bool) -> Expansion:
-        reached = {(False, predicate)}
-        todo = [(False, predicate)]
+        reached: set[tuple[bool, Term]] = {(False, predicate)}
+        todo: list[tuple[bool, Term]] = [(False, predicate)]
         while todo:
             inverted, p = todo.pop()
             steps = [(inverted, q) for q in self.superproperties.get(p, ())]
@@ -291,8 +296,12 @@ class CompiledSchema:
             )
             start |= self.domains.get(p, set())
             end |= self.ranges.get(p, set())
+        links = []
+        for inverted, p in sorted(reached - {(False, predicate)}, key=str):
+            assert isinstance(p, ox.NamedNode), f"{p}: a property reached from {predicate}"
+            links.append((inverted, p))
         return Expansion(
-            links=tuple(sorted(reached - {(False, predicate)}, key=str)),
+            links=tuple(links),
             subject_classes=tuple(self.classes_with_superclasses(subject_classes)),
             object_classes=()
             if literal_object
@@ -327,14 +336,16 @@ class _Writer:
     ) -> None:
         self.dataset, self.kept, self.scratch, self.namespaces = dataset, kept, scratch, namespaces
         self.derived = ox.Store()
-        self.pending: dict[Statement, ox.NamedNode] = {}
+        self.pending: dict[tuple[Subject, ox.NamedNode, Term], ox.NamedNode] = {}
         self.known: set[Statement] = set()
         self._ours: dict[Term, bool] = {}
 
     def add(self, s: Term, p: ox.NamedNode, o: Term) -> bool:
         """Whether (s, p, o) was new (and is now added)."""
+        if isinstance(s, ox.Literal):
+            return False
         statement = (s, p, o)
-        if isinstance(s, ox.Literal) or statement in self.pending or statement in self.known:
+        if statement in self.pending or statement in self.known:
             return False
         graph = self.kept if self._is_ours(s) and _keep_statement(s, p, o) else self.scratch
         if (
@@ -359,8 +370,7 @@ class _Writer:
 
     def flush(self) -> None:
         self.derived.bulk_extend(
-            ox.Quad(s, p, o, graph)  # type: ignore[arg-type]
-            for (s, p, o), graph in self.pending.items()
+            ox.Quad(s, p, o, graph) for (s, p, o), graph in self.pending.items()
         )
         self.pending.clear()
 
@@ -461,22 +471,28 @@ class _Closure:
         if key not in self._lookups:
             if len(self._lookups) >= KNOWN_CACHE:
                 self._lookups.clear()
-            found = [
-                q.object if forward else q.subject
-                for store in self.stores
-                for q in (
-                    store.quads_for_pattern(term, p, None, None)  # type: ignore[arg-type]
-                    if forward
-                    else store.quads_for_pattern(None, p, term, None)
-                )
-            ]
-            self._lookups[key] = found  # type: ignore[assignment]
+            found: list[Term]
+            if forward:
+                # chains and transitive properties link resources: the object joined on is one
+                assert not isinstance(term, ox.Literal), f"{term}: a literal joined as a subject"
+                found = [
+                    q.object
+                    for store in self.stores
+                    for q in store.quads_for_pattern(term, p, None, None)
+                ]
+            else:
+                found = [
+                    q.subject
+                    for store in self.stores
+                    for q in store.quads_for_pattern(None, p, term, None)
+                ]
+            self._lookups[key] = found
         return self._lookups[key]
 
 
 def _disjoint_pairs(schema: ox.Store) -> list[tuple[Term, Term, str]]:
     """The pairs of classes no resource may belong to both of, with the rule that says so."""
-    pairs = [
+    pairs: list[tuple[Term, Term, str]] = [
         (q.subject, q.object, "cax-dw") for q in schema.quads_for_pattern(None, _DISJOINT, None)
     ]
     for axiom in schema.quads_for_pattern(None, TYPE, _ALL_DISJOINT):
@@ -496,10 +512,16 @@ def _contradictions(stores: Iterable[ox.Store], schema: ox.Store) -> list[str]:
             q.subject for store in stores for q in store.quads_for_pattern(None, TYPE, c, None)
         }
     return sorted(
-        f"{x.value} is both {a.value} and {b.value} ({rule})"
+        f"{_text(x)} is both {_text(a)} and {_text(b)} ({rule})"
         for a, b, rule in pairs
         for x in instances[a] & instances[b]
     )
+
+
+def _text(term: Term) -> str:
+    """A term as a message names it: its IRI, blank node id or lexical form (a triple term,
+    which has none of these, in N-Triples)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def materialise(dataset: ox.Store, graph: ox.NamedNode, base_iri: str) -> ox.Store:

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD, NamespaceManager
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from foerdergraph.core import namespaces as ns
 from foerdergraph.core.config import load_settings
@@ -504,8 +504,7 @@ class _Resolver:
         v = self.view
         labels = list(v.objects(node, SKOS.prefLabel)) or list(v.objects(node, RDFS.label))
         if labels:
-            german = [lb for lb in labels if isinstance(lb, Literal) and lb.language == "de"]
-            return str(sorted(german or labels)[0])
+            return _first_label(labels)
         if v.has(node, RDF.type, FG.Grant):
             project = self.value(node, FG.grantFor)
             return f"Grant for {self.name(project)}" if project is not None else "Grant"
@@ -543,10 +542,10 @@ class _Resolver:
         if isinstance(node, Literal):
             return str(node)
         labels = self.view.objects(node, SKOS.prefLabel)
-        german = [lb for lb in labels if isinstance(lb, Literal) and lb.language == "de"]
-        return str(sorted(german or labels)[0]) if labels else self.term(node)
+        return _first_label(labels) if labels else self.term(node)
 
-    def term(self, node: Node) -> str:
+    def term(self, node: Node | None) -> str:
+        """A node as a prefixed name where possible (anything else, None included, as str())."""
         if isinstance(node, URIRef):
             try:
                 return self.namespaces.normalizeUri(node)
@@ -572,6 +571,14 @@ class _Resolver:
         if isinstance(value, URIRef):
             return f"<{value}>"
         return f"_:{value}"
+
+
+def _first_label(labels: list[Node]) -> str:
+    """The smallest German label, else the smallest label (rdflib's term order, so every
+    engine and run picks the same); `labels` must not be empty."""
+    german = [lb for lb in labels if isinstance(lb, Literal) and lb.language == "de"]
+    terms = [lb for lb in labels if isinstance(lb, Identifier)]  # a view holds RDF terms only
+    return str(sorted(german or terms)[0])
 
 
 def _local_name(node: Node) -> str:

@@ -183,7 +183,7 @@ def datatype_ok(value: Node, datatype: Node) -> bool:
         XSD.float: float,
         XSD.double: float,
     }
-    kind = expected.get(URIRef(datatype))
+    kind = expected.get(URIRef(str(datatype)))
     return kind is None or isinstance(value.value, kind)
 
 
@@ -270,7 +270,7 @@ def _node_shapes(shapes: Graph) -> Iterator[Node]:
 
 def _severity(shapes: Graph, shape: Node) -> URIRef:
     value = shapes.value(shape, SH.severity)
-    return URIRef(value) if value is not None else SH.Violation
+    return URIRef(str(value)) if value is not None else SH.Violation
 
 
 def _messages(shapes: Graph, node: Node) -> tuple[Literal, ...]:
@@ -285,6 +285,7 @@ def _subclasses(ctx: _Context, cls: URIRef) -> list[URIRef]:
             f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}",
             use_default_graph_as_union=ctx.union,
         )
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT query
         found = {str(row["c"].value) for row in rows if isinstance(row["c"], ox.NamedNode)}
         found.add(str(cls))
         ctx.subclasses[cls] = [URIRef(c) for c in sorted(found)]
@@ -383,18 +384,18 @@ def _property_checks(
         return made(component, query, screen)
 
     values = f"?this {p} ?value ."
-    if (n := g.value(prop, SH.minCount)) is not None:
-        if int(n) == 1:
+    if (n := _int(g.value(prop, SH.minCount))) is not None:
+        if n == 1:
             yield absent("MinCountConstraintComponent", values, required)
         else:
             yield grouped("MinCountConstraintComponent", f"OPTIONAL {{ {values} }}",
-                          f"COUNT(DISTINCT ?value) < {int(n)}")  # fmt: skip
-    if (n := g.value(prop, SH.maxCount)) is not None:
+                          f"COUNT(DISTINCT ?value) < {n}")  # fmt: skip
+    if (n := _int(g.value(prop, SH.maxCount))) is not None:
         yield grouped(
             "MaxCountConstraintComponent",
             values,
-            f"COUNT(DISTINCT ?value) > {int(n)}",
-            screen=_surplus_screen(ctx.prefixes, values, int(n)),
+            f"COUNT(DISTINCT ?value) > {n}",
+            screen=_surplus_screen(ctx.prefixes, values, n),
         )
     if (dt := g.value(prop, SH.datatype)) is not None:
         yield check(
@@ -466,23 +467,24 @@ def _property_checks(
         )
     if (qualified := g.value(prop, SH.qualifiedValueShape)) is not None:
         matches = f"{values} FILTER ({_conforms(ctx, qualified)})"
-        if (n := g.value(prop, SH.qualifiedMinCount)) is not None:
-            if int(n) == 1:
+        if (n := _int(g.value(prop, SH.qualifiedMinCount))) is not None:
+            if n == 1:
                 yield absent("QualifiedMinCountConstraintComponent", matches)
             else:
                 yield grouped("QualifiedMinCountConstraintComponent", f"OPTIONAL {{ {matches} }}",
-                              f"COUNT(DISTINCT ?value) < {int(n)}")  # fmt: skip
-        if (n := g.value(prop, SH.qualifiedMaxCount)) is not None:
+                              f"COUNT(DISTINCT ?value) < {n}")  # fmt: skip
+        if (n := _int(g.value(prop, SH.qualifiedMaxCount))) is not None:
             yield grouped(
                 "QualifiedMaxCountConstraintComponent",
                 f"OPTIONAL {{ {matches} }}",
-                f"COUNT(DISTINCT ?value) > {int(n)}",
-                screen=_surplus_screen(ctx.prefixes, matches, int(n)),
+                f"COUNT(DISTINCT ?value) > {n}",
+                screen=_surplus_screen(ctx.prefixes, matches, n),
             )
 
 
 def _int(value: Node | None) -> int | None:
-    return None if value is None else int(value)  # type: ignore[call-overload]
+    """A count parameter's value (sh:minCount, ...): int() of its lexical form (None: absent)."""
+    return None if value is None else int(str(value))
 
 
 def _surplus_screen(prefixes: str, values: str, n: int) -> str:
@@ -549,8 +551,9 @@ def run_checks(store: ox.Store, checks: Iterable[Check], *, union: bool = True) 
             if not screens[check.screen]:
                 continue
         rows = store.query(check.query, use_default_graph_as_union=union)
-        variables = [v.value for v in rows.variables]  # type: ignore[union-attr]
-        for row in rows:  # type: ignore[union-attr]
+        assert isinstance(rows, ox.QuerySolutions)  # every check's query is a SELECT
+        variables = [v.value for v in rows.variables]
+        for row in rows:
             bound = {name: row[name] for name in variables if row[name] is not None}
             focus = from_oxigraph(bound["this"])
             value = from_oxigraph(bound["value"]) if "value" in bound else None
