@@ -147,6 +147,14 @@ def running_server(
         **(extra_env or {}),
     }
     env.pop("FOERDERGRAPH_PUBLIC_URL", None)
+    with serve_process(env, port, log) as url:
+        yield url
+
+
+@contextmanager
+def serve_process(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """`foerdergraph serve` with `env` on `port` of 127.0.0.1, its output going to `log`;
+    yields its base URL once /health answers and stops it afterwards."""
     with log.open("wb") as output:
         process = subprocess.Popen(
             [

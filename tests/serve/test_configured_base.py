@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from fastapi.testclient import TestClient
 from foerdergraph.core.config import DEFAULT_BASE_IRI
 from foerdergraph.serve.base_path import served_prefixes
 
-from .conftest import free_port
+from .conftest import free_port, serve_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,35 +103,9 @@ def served(
         timeout=900,
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[:3000]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "foerdergraph.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError("server exited: " + process.stderr.read().decode(errors="replace"))  # type: ignore[union-attr]
-        try:
-            if httpx.get(url + "health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("server did not start within 60 s")
-        time.sleep(0.2)
-    try:
+    log = tmp_path_factory.mktemp(f"log-{request.param}") / "serve.log"
+    with serve_process(env, port, log) as url:
         yield Served(base, url, build)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _kind(iri: str, base: str) -> str:
