@@ -24,26 +24,12 @@ from foerdergraph.validate.engine import ValidationReport, load_shapes, validate
 from foerdergraph.workflows import eu_import
 from foerdergraph.workflows.eu_import import InvalidImportError, StrictError, run_import
 
+from .samples import REGISTRY
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "eu_lists"
 REAL = ROOT.parent / "shared" / "data" / "eu-beneficiary-lists-nrw"
 BASE = "https://w3id.org/foerdergraph/"
-
-REGISTRY = """
-organisation:
-  projekttraeger-etn-juelich:
-    class: ProjectSponsor
-    label: Projektträger ETN Jülich
-call:
-  regio-nrw-call-2014:
-    class: FundingCall
-    label: Projektaufruf Regio.NRW 2014
-place:
-  land-nrw:
-    class: FederalState
-    label: Nordrhein-Westfalen
-    ags: "05"
-"""
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from foerdergraph.ingest.dataset import Inputs, load_inputs
 from foerdergraph.validate.engine import load_shapes, validate_store
 from foerdergraph.workflows.eu_import import run_import
 
+from .samples import REGISTRY
+
 ROOT = Path(__file__).resolve().parents[2]
 CANON = DEFAULT_BASE_IRI
 OTHER = "http://127.0.0.1:8000/fg/"
@@ -88,23 +90,6 @@ def test_lines_are_not_cut_between_chunks(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(rebase, "CHUNK", 7)  # every read ends inside an IRI
     store = _load([_write(tmp_path / "demo.trig.gz", IMPORT)], OTHER)
     assert set(store) == _quads(IMPORT, OTHER)
-
-
-REGISTRY = """
-organisation:
-  projekttraeger-etn-juelich:
-    class: ProjectSponsor
-    label: Projektträger ETN Jülich
-call:
-  regio-nrw-call-2014:
-    class: FundingCall
-    label: Projektaufruf Regio.NRW 2014
-place:
-  land-nrw:
-    class: FederalState
-    label: Nordrhein-Westfalen
-    ags: "05"
-"""
 
 
 def test_import_writes_the_canonical_namespace_and_loads_under_any_base(tmp_path: Path) -> None:
