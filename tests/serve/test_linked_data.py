@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.serve import app as app_module
+from foerdergraph.serve import context as context_module
 from foerdergraph.serve import linked_data
 
 BASE = "https://w3id.org/foerdergraph/"
@@ -106,7 +106,7 @@ def test_descriptions_over_the_inline_budget_are_served_whole(
     store = ox.Store.read_only(str(build_dir / "current" / "store"))
     expected = set(linked_data.describe(store, BASE + MINISTRY))
     assert len(expected) > 3
-    monkeypatch.setattr(app_module, "INLINE_QUADS", 3)
+    monkeypatch.setattr(context_module, "INLINE_QUADS", 3)
     response = client.get("/" + MINISTRY, headers={"Accept": "application/n-triples"})
     assert response.status_code == 200
     served = {q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)}

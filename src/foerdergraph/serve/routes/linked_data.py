@@ -1,0 +1,139 @@
+"""Source documents and every IRI the build minted, in each RDF format and as a page.
+
+`resource` matches any path, so this router is joined last; `/id/…`, most of the traffic, is
+also answered by a plain Starlette route (`minted_route`) that the app puts first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.routing import Route
+
+from foerdergraph.serve import linked_data, negotiation, results
+from foerdergraph.serve.context import HTML, Served, vary
+from foerdergraph.serve.representations import EXTENSIONS, RDF_OFFERS, pick_format, rdf_document
+
+
+def not_found(served: Served, request: Request, iri: str) -> Response:
+    """404 with a body in the format the client asked for."""
+    media = negotiation.choose(request.headers.get("accept"), RDF_OFFERS) or HTML
+    if media == HTML:
+        return vary(
+            served.pages.render(
+                request,
+                "error.html",
+                status=404,
+                title="Not found",
+                message="Unknown IRI.",
+                iri=iri,
+            )
+        )
+    # `choose` picked `media` from RDF_OFFERS, so it names one of the graph formats
+    fmt, native = results.lookup(results.GRAPH_FORMATS, media)  # type: ignore[misc]
+    body = results.graph_bytes([], native)
+    if native in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES):
+        body = f"# {iri} is not in this build\n".encode() + body
+    return vary(Response(body, status_code=404, media_type=fmt.media_type))
+
+
+async def rdf_resource(
+    served: Served, request: Request, store: Any, candidates: list[str], stem: str, name: str
+) -> Response:
+    """The RDF description of the first candidate IRI the store knows, found, described
+    and serialised in one step (`small_lookup`): the common linked-data request, where
+    every hand-off costs more than the lookup itself."""
+    fmt, native = results.GRAPH_FORMATS[name]
+
+    def serialised(max_quads: int | None) -> bytes | None:
+        triples = linked_data.describe_first(store, candidates, max_quads)
+        return (
+            None if triples is None else results.graph_bytes(triples, native, served.data_prefixes)
+        )
+
+    body = await served.small_lookup(store, serialised)
+    if body is None:
+        return not_found(served, request, candidates[0])
+    headers = {"Content-Location": f"{served.pages.root(request)}{stem}.{name}"}
+    return vary(Response(body, media_type=fmt.media_type, headers=headers))
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """`id/org/x.ttl` → (`id/org/x`, `.ttl`); a path without a known extension stays whole."""
+    for extension in EXTENSIONS:
+        if path.endswith(extension):
+            return path[: -len(extension)], extension
+    return path, None
+
+
+async def resource(served: Served, path: str, request: Request) -> Response:
+    """Dereference an IRI the build minted: 200 with Content-Location (docs/serving.md)."""
+    release = await served.current()
+    store = release.store
+    stem, ext = split_extension(path)
+    pages = served.pages
+    candidates = pages.iri_map(request).candidates(stem)
+    name = pick_format(request, ext, allow_html=True)
+    if name in results.GRAPH_FORMATS:
+        return await rdf_resource(served, request, store, candidates, stem, name)
+    iri = await served.lookup(linked_data.first_existing, store, candidates)
+    if iri is None:
+        return not_found(served, request, candidates[0])
+
+    async def html() -> Response:
+        view = await served.lookup(linked_data.view, store, iri)
+        graph_info = next((g for g in release.graph_entries() if g["iri"] == iri), None)
+        document_id = await served.lookup(linked_data.document_identifier, store, iri)
+        return pages.render(
+            request,
+            "resource.html",
+            view=view,
+            self_url=pages.root(request) + stem,
+            alternates=[(f.name, f.media_type) for f, _ in results.GRAPH_FORMATS.values()],
+            graph_info=graph_info,
+            graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+            document_id=document_id,
+        )
+
+    return await rdf_document(
+        served, request, lambda: linked_data.describe(store, iri), ext, html, stem
+    )
+
+
+def minted_route(served: Served) -> Route:
+    """`/id/…` as a plain Starlette route, without FastAPI's parameter handling (60 µs less
+    per lookup); the app matches it before every other route."""
+
+    async def minted_resource(request: Request) -> Response:
+        return await resource(served, "id/" + request.path_params["path"], request)
+
+    return Route("/id/{path:path}", minted_resource, methods=["GET"])
+
+
+def router(served: Served) -> APIRouter:
+    routes = APIRouter()
+
+    @routes.get("/documents/{identifier}", include_in_schema=False)
+    async def document_page(identifier: str, request: Request) -> Response:
+        store = (await served.current()).store
+        node = await served.lookup(
+            linked_data.find_document, store, identifier, served.settings.base_iri
+        )
+        if node is None:
+            return served.html_or_text(
+                request, 404, "Unknown document", f"there is no source document {identifier!r}"
+            )
+        doc = await served.lookup(linked_data.document_view, store, node)
+        highlight = "ev-" + request.query_params.get("highlight", "")
+        return served.pages.render(
+            request, "document.html", doc=doc, highlight=highlight, lang="de"
+        )
+
+    @routes.get("/{path:path}", include_in_schema=False)
+    async def any_resource(path: str, request: Request) -> Response:
+        return await resource(served, path, request)
+
+    return routes
