@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from foerdergraph.serve import safety, workers
+from foerdergraph.serve.workers import execution
 
 BASE = "https://w3id.org/foerdergraph/"
 GRANT_QUERY = (
@@ -240,7 +241,7 @@ def test_a_query_text_is_parsed_once_per_graph_set(monkeypatch: pytest.MonkeyPat
 
     real_check = safety.check_query
     monkeypatch.setattr(safety, "check_query", counting)
-    workers._check_cached.cache_clear()
+    execution._check_cached.cache_clear()
     query = f"SELECT * FROM <{BASE}graph/a> WHERE {{ ?s ?p ?o }}"
     with_a = frozenset({BASE + "graph/a"})
     for _ in range(3):
@@ -248,11 +249,11 @@ def test_a_query_text_is_parsed_once_per_graph_set(monkeypatch: pytest.MonkeyPat
     assert parsed == [query]
     refused = workers.prepare(workers.QueryRequest(query), frozenset({BASE + "graph/b"}))
     assert isinstance(refused, workers.QueryResponse) and refused.status == 400
-    long_query = LABELS + " " * workers.CHECKED_CACHE_TEXT
+    long_query = LABELS + " " * execution.CHECKED_CACHE_TEXT
     for _ in range(2):
         workers.prepare(workers.QueryRequest(long_query), with_a)
     assert parsed == [query, query, long_query, long_query]
-    workers._check_cached.cache_clear()
+    execution._check_cached.cache_clear()
 
 
 def test_the_word_service_in_a_literal_or_comment_is_fine(client: TestClient) -> None:

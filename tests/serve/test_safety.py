@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from foerdergraph.serve import safety, workers
+from foerdergraph.serve.workers import execution, process
 
 BASE = "https://w3id.org/foerdergraph/"
 ROWS = (
@@ -201,9 +202,9 @@ def _unchecked_worker(conn: Connection, store_path: str) -> None:
     def unchecked(text: str, graphs: frozenset[str]) -> safety.CheckedQuery:
         return safety.CheckedQuery(text=text, form="SELECT")
 
-    workers._check_query = unchecked  # type: ignore[assignment]
-    workers._check_cached = unchecked  # type: ignore[assignment]
-    workers._worker_main(conn, store_path, 100, BASE, 0)
+    execution._check_query = unchecked  # type: ignore[assignment]
+    execution._check_cached = unchecked  # type: ignore[assignment]
+    process.worker_main(conn, store_path, 100, BASE, 0)
 
 
 def test_a_worker_cannot_connect_even_when_the_check_is_bypassed(
