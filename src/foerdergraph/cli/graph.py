@@ -58,9 +58,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if result.warnings and not args.quiet:
         _err(result.warnings)
-    manifest = result.manifest
+    graphs = result.manifest["graphs"]
+    assert isinstance(graphs, list)  # the manifest lists one entry per named graph
     print(
-        f"built {manifest['triples']} quads in {len(manifest['graphs'])} graphs "  # type: ignore[arg-type]
+        f"built {result.manifest['triples']} quads in {len(graphs)} graphs "
         f"in {time.perf_counter() - started:.1f} s"
     )
     print(f"store and dumps: {result.path} (linked as {settings.current_build})")

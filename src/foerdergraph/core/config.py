@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 DEFAULT_BASE_IRI = "https://w3id.org/foerdergraph/"
 """Base namespace of every IRI the build mints (FOERDERGRAPH_BASE)."""
@@ -130,9 +131,9 @@ class Settings:
     def current_build(self) -> Path:
         return self.build_dir / "current"
 
-    def with_(self, **changes: object) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         """A copy with some settings changed (tests, CLI options)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
 
 def load_settings() -> Settings:

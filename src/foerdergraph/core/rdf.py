@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from foerdergraph.core.namespaces import XSD_STRING
 
@@ -21,12 +22,15 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 RdfTerm = URIRef | BNode | Literal
 
 
-def to_oxigraph(term: RdfTerm) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """One rdflib term as a pyoxigraph term."""
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as a pyoxigraph term. Takes any rdflib `Node`, as rdflib's graphs
+    type their terms, and refuses what RDF 1.1 has not (variables, quoted graphs)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
+    if not isinstance(term, Literal):
+        raise TypeError(f"not an RDF 1.1 term: {term!r}")
     if term.language:
         return ox.Literal(str(term), language=term.language)
     if term.datatype:

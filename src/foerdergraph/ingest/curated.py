@@ -371,19 +371,21 @@ def _translate_fact(ctx: _DocumentContext, number: int, fact: object) -> Iterato
 def _mention_triples(ctx: _DocumentContext) -> Iterator[Triple]:
     ctx.where = "mentions"
     known = {}
+    iris = {}
     for key, forms in ctx.facts_file.mentions.items():
         entity = ctx.registry.get(key)
         if entity is None:
             ctx.problem(f"unknown entity key {key!r}")
             continue
         known[key] = forms
+        iris[key] = entity.iri(ctx.base)
     spans = locate_mentions(ctx.doc.text, known)
     for key, forms in known.items():
         found_forms = {ctx.doc.text[s.start : s.end] for s in spans[key]}
         for form in forms:
             if form not in found_forms and form not in ctx.doc.text:
                 ctx.problem(f"{key}: surface form {form!r} does not occur in the text")
-        entity_iri = ctx.registry.get(key).iri(ctx.base)  # type: ignore[union-attr]
+        entity_iri = iris[key]
         for span in spans[key]:
             yield from evidence_triples(ctx.doc_iri, ctx.doc.id, ctx.doc.text, span, ctx.base)
             yield entity_iri, FG.mention, evidence_iri(ctx.doc.id, span, ctx.base)

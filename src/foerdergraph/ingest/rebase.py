@@ -20,11 +20,13 @@ import gzip
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TypeVar, cast
 
 import pyoxigraph as ox
 
 from foerdergraph.core.config import DEFAULT_BASE_IRI
+
+T = TypeVar("T")
 
 CANONICAL_BASE = DEFAULT_BASE_IRI
 """The namespace imported lists are written in."""
@@ -65,6 +67,8 @@ class RebasingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    # RawIOBase.readinto may return None (a non-blocking stream without data); this one
+    # blocks, so it always returns a count
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         while not self.pending:
             chunk = self.source.read(CHUNK)
@@ -93,15 +97,16 @@ def load_import(store: ox.Store, path: Path, base: str) -> None:
 def load_import_exactly(store: ox.Store, path: Path, base: str) -> None:
     """Load one import term by term: slower, but right whatever its literals quote."""
 
-    def moved(term: object) -> object:
+    def moved(term: T) -> T:
         if isinstance(term, ox.NamedNode):
             value = rebase_iri(term.value, base)
-            return term if value == term.value else ox.NamedNode(value)
+            # a NamedNode stays a NamedNode: the term's own type, which mypy cannot see in T
+            return term if value == term.value else ox.NamedNode(value)  # type: ignore[return-value]
         return term
 
     with _open(path) as handle:
         store.bulk_extend(
-            ox.Quad(moved(q.subject), q.predicate, moved(q.object), moved(q.graph_name))  # type: ignore[arg-type]
+            ox.Quad(moved(q.subject), q.predicate, moved(q.object), moved(q.graph_name))
             for q in ox.parse(handle, format=_TRIG)
         )
 

@@ -56,12 +56,15 @@ UNION = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 def union_triples(store: ox.Store) -> ox.QueryTriples:
     """All triples of all graphs, each once, streamed from the store."""
-    return store.query(UNION, use_default_graph_as_union=True)  # type: ignore[return-value]
+    triples = store.query(UNION, use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)  # a CONSTRUCT query
+    return triples
 
 
-def _prefix_options(fmt: DumpFormat, prefixes: dict[str, str]) -> dict[str, object]:
+def _prefixes(fmt: DumpFormat, prefixes: dict[str, str]) -> dict[str, str] | None:
+    """The prefixes to declare: none in the line-based formats, which have no prefixes."""
     with_prefixes = fmt.rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-    return {"prefixes": prefixes} if with_prefixes else {}
+    return prefixes if with_prefixes else None
 
 
 def serialise(
@@ -69,26 +72,26 @@ def serialise(
 ) -> None:
     """Write one format to `output`: the dataset for graph-aware formats, else the union of all
     graphs. Oxigraph streams it, so a large dump is never held in memory."""
-    options = _prefix_options(fmt, prefixes)
+    declared = _prefixes(fmt, prefixes)
     only = _only_graph(store)
     if fmt.named_graphs:
-        store.dump(output, format=fmt.rdf_format, **options)  # type: ignore[arg-type]
+        store.dump(output, format=fmt.rdf_format, prefixes=declared)
     elif only is not None:  # a single graph is its own union: no need to drop repeats
-        store.dump(output, format=fmt.rdf_format, from_graph=only, **options)  # type: ignore[arg-type]
+        store.dump(output, format=fmt.rdf_format, from_graph=only, prefixes=declared)
     elif fmt.rdf_format == ox.RdfFormat.N_TRIPLES:
         union_triples(store).serialize(output, format=fmt.rdf_format)
     else:
-        ox.serialize(union_triples(store), output, fmt.rdf_format, **options)  # type: ignore[arg-type]
+        ox.serialize(union_triples(store), output, fmt.rdf_format, prefixes=declared)
 
 
-def _only_graph(store: ox.Store) -> ox.NamedNode | ox.DefaultGraph | None:
+def _only_graph(store: ox.Store) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None:
     """The store's one graph, when all its triples are in one graph."""
     named = list(itertools.islice(store.named_graphs(), 2))
     has_default = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None)
     if not named:
         return ox.DefaultGraph()
     if len(named) == 1 and has_default is None:
-        return named[0]  # type: ignore[return-value]
+        return named[0]
     return None
 
 
@@ -197,7 +200,7 @@ def finish_dump(job: DumpJob) -> list[Dump]:
     path = dump_path(job.out_dir, fmt)
     if fmt != source:
         parsed = ox.parse(path=dump_path(job.out_dir, source), format=source.rdf_format)
-        ox.serialize(parsed, path, fmt.rdf_format, **_prefix_options(fmt, job.prefixes))  # type: ignore[arg-type]
+        ox.serialize(parsed, path, fmt.rdf_format, prefixes=_prefixes(fmt, job.prefixes))
     return [
         _describe(path, fmt, job.triples, None),
         _describe(_compress(path), fmt, job.triples, "gzip"),

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -94,9 +95,9 @@ class _Uploader:
         self.endpoints = endpoints
         self.report = report
 
-    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
-            return self.client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            return self.client.request(method, url, **kwargs)
         except httpx.TransportError as error:
             raise unreachable(self.endpoints, error) from error
 

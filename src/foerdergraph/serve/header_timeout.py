@@ -65,6 +65,7 @@ class HeaderTimeoutProtocol(H11Protocol):
             self.logger.debug("%s - idle for %g s: closed", client, self.header_timeout)
         self.transport.close()
 
+    # uvicorn's protocol narrows asyncio.Protocol's BaseTransport to Transport, and so do we
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()

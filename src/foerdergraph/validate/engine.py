@@ -194,6 +194,8 @@ def validation_store(data: Dataset | Graph, ontology: Graph | None = None) -> ox
     store = ox.Store()
     if isinstance(data, Dataset):
         store.bulk_extend(
+            # rdflib types every position as any term; a parsed quad's subject is never a
+            # literal and its predicate always an IRI, which only the types cannot tell
             ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(c)))  # type: ignore[arg-type]
             for s, p, o, c in data.quads((None, None, None, None))
             if isinstance(c, URIRef)
@@ -266,9 +268,11 @@ def _raw(result: Node, results: Graph) -> RawResult:
     assert focus is not None
     severity = results.value(result, SH.resultSeverity)
     component = results.value(result, SH.sourceConstraintComponent)
+    shape = results.value(result, SH.sourceShape)
+    assert shape is not None  # pyshacl names the shape of every result
     return RawResult(
         focus=focus,
-        shape=results.value(result, SH.sourceShape),  # type: ignore[arg-type]
+        shape=shape,
         component=URIRef(str(component)),
         severity=URIRef(str(severity)) if severity is not None else SH.Violation,
         path=results.value(result, SH.resultPath),
@@ -325,11 +329,13 @@ class _GraphView:
     def graphs(self, subject: Node, predicate: Node | None, obj: Node | None) -> list[Node]:
         if self.dataset is None:
             return []
+        # rdflib types quads() as triples or quads; a Dataset's are always quads
         return [c for _s, _p, _o, c in self.dataset.quads((subject, predicate, obj, None))]  # type: ignore[misc]
 
     def typed(self, cls: Node) -> list[tuple[Node, Node]]:
         if self.dataset is None:
             return []
+        # rdflib types quads() as triples or quads; a Dataset's are always quads
         return [(s, c) for s, _p, _o, c in self.dataset.quads((None, RDF.type, cls, None))]  # type: ignore[misc]
 
 
@@ -344,10 +350,11 @@ class StoreView:
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
         def ox_term(t: Node | None) -> object:
-            return None if t is None else to_oxigraph(t)  # type: ignore[arg-type]
+            return None if t is None else to_oxigraph(t)
 
         if isinstance(s, Literal):
             return iter(())  # a literal is never a subject
+        # a literal subject was answered above; the checks ask with IRI predicates only
         quads = self.store.quads_for_pattern(ox_term(s), ox_term(p), ox_term(o), None)  # type: ignore[arg-type]
         if self.only is None:
             return quads

@@ -361,6 +361,6 @@ def validate_in_context(
                         StoreView(store, True, only=allowed)])  # fmt: skip
 
     def on(nodes: set[Any]) -> ValidationReport:
-        return make_report((r for r in results if to_oxigraph(r.focus) in nodes), view)  # type: ignore[arg-type]
+        return make_report((r for r in results if to_oxigraph(r.focus) in nodes), view)
 
     return ScopedReport(on(focus), on(others), frozenset(n.value for n in others), fetched)

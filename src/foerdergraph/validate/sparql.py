@@ -101,7 +101,7 @@ _CASTABLE: frozenset[URIRef] = frozenset(
 )
 """Datatypes whose lexical form Oxigraph can check with a cast (others are checked in Python)."""
 
-_NODE_KINDS: dict[URIRef, str] = {
+_NODE_KINDS: dict[Node, str] = {
     SH.IRI: "isIRI(?value)",
     SH.BlankNode: "isBlank(?value)",
     SH.Literal: "isLiteral(?value)",
@@ -129,6 +129,10 @@ class RawResult:
     messages: tuple[Literal, ...] = ()
 
 
+Confirm = Callable[[Node], bool]
+"""A Python test a value found by a check's query must also fail (e.g. a lexical form)."""
+
+
 @dataclass
 class Check:
     """One (shape, component) pair as a query; `confirm` filters the candidate rows in Python
@@ -140,7 +144,7 @@ class Check:
     path: Node | None
     messages: tuple[Literal, ...]
     query: str
-    confirm: Callable[[Node], bool] | None = None
+    confirm: Confirm | None = None
     substitute: bool = False
     """Replace `{?var}` in the messages with the row's bindings (SPARQL constraints)."""
     screen: str | None = None
@@ -292,7 +296,10 @@ def _subclasses(ctx: _Context, cls: URIRef) -> list[URIRef]:
     return ctx.subclasses[cls]
 
 
-def _is_a(ctx: _Context, var: str, cls: URIRef) -> str:
+def _is_a(ctx: _Context, var: str, cls: Node) -> str:
+    """`var` is an instance of `cls` or of one of its subclasses."""
+    if not isinstance(cls, URIRef):
+        raise UnsupportedShapes(f"class {cls!r} is not an IRI")
     classes = _subclasses(ctx, cls)
     if len(classes) == 1:  # a plain pattern: Oxigraph need not join with VALUES
         return f"{var} <{RDF.type}> <{classes[0]}> ."
@@ -307,7 +314,7 @@ def _target(ctx: _Context, shape: Node) -> str | None:
     (they count distinct values or select distinct rows, and `run_checks` drops repeated
     results), while making 10^5 focus nodes distinct costs more than most checks themselves."""
     shapes = ctx.shapes
-    parts = [_is_a(ctx, "?this", cls) for cls in shapes.objects(shape, SH.targetClass)]  # type: ignore[arg-type]
+    parts = [_is_a(ctx, "?this", cls) for cls in shapes.objects(shape, SH.targetClass)]
     parts += [f"?this <{p}> ?_o ." for p in shapes.objects(shape, SH.targetSubjectsOf)]
     for target in shapes.objects(shape, SH.target):
         select = shapes.value(target, SH.select)
@@ -354,7 +361,9 @@ def _property_checks(
     severity = _severity(g, prop)
     messages = _messages(g, prop)
 
-    def made(component: str, query: str, screen: str | None, **kw: object) -> Check:
+    def made(
+        component: str, query: str, screen: str | None, confirm: Confirm | None = None
+    ) -> Check:
         return Check(
             shape=prop,
             component=SH[component],
@@ -363,15 +372,16 @@ def _property_checks(
             messages=messages,
             query=ctx.prefixes + query,
             screen=screen,
-            **kw,  # type: ignore[arg-type]
+            confirm=confirm,
         )
 
-    def check(component: str, where: str, select: str = "?this ?value", **kw: object) -> Check:
+    def check(
+        component: str, where: str, select: str = "?this ?value", confirm: Confirm | None = None
+    ) -> Check:
         """A check on the values: its pattern alone (without the targets) is the screen."""
         screen = f"{ctx.prefixes}ASK {{ {where} }}"
-        return made(
-            component, f"SELECT DISTINCT {select} WHERE {{ {where} {target} }}", screen, **kw
-        )
+        query = f"SELECT DISTINCT {select} WHERE {{ {where} {target} }}"
+        return made(component, query, screen, confirm)
 
     def grouped(component: str, optional: str, having: str, screen: str | None = None) -> Check:
         query = f"SELECT ?this WHERE {{ {target} {optional} }} GROUP BY ?this HAVING ({having})"
@@ -401,17 +411,17 @@ def _property_checks(
         yield check(
             "DatatypeConstraintComponent",
             f"{values} FILTER {_datatype_candidates(dt)}",
-            confirm=lambda v, dt=dt: not datatype_ok(v, dt),
+            confirm=lambda v: not datatype_ok(v, dt),
         )
     if (cls := g.value(prop, SH["class"])) is not None:
         yield check(
             "ClassConstraintComponent",
             # MINUS, not FILTER NOT EXISTS: they agree here (?value is shared), and Oxigraph
             # anti-joins MINUS once instead of probing rdf:type per row (0.4 s vs 14 s at 10^6)
-            f"{values} MINUS {{ {_is_a(ctx, '?value', cls)} }}",  # type: ignore[arg-type]
+            f"{values} MINUS {{ {_is_a(ctx, '?value', cls)} }}",
         )
     if (kind := g.value(prop, SH.nodeKind)) is not None:
-        yield check("NodeKindConstraintComponent", f"{values} FILTER (!{_NODE_KINDS[kind]})")  # type: ignore[index]
+        yield check("NodeKindConstraintComponent", f"{values} FILTER (!{_NODE_KINDS[kind]})")
     if (pattern := g.value(prop, SH.pattern)) is not None:
         flags = g.value(prop, SH.flags)
         regex = f"REGEX(STR(?value), {Literal(str(pattern)).n3()}"
@@ -455,15 +465,16 @@ def _property_checks(
     if (node := g.value(prop, SH.node)) is not None:
         yield check("NodeConstraintComponent", f"{values} FILTER (!({_conforms(ctx, node)}))")
     if (alternatives := g.value(prop, SH["or"])) is not None:
-        datatypes = [g.value(s, SH.datatype) for s in Collection(g, alternatives)]
-        if any(d is None for d in datatypes) or any(
+        found = [g.value(s, SH.datatype) for s in Collection(g, alternatives)]
+        datatypes = [d for d in found if d is not None]
+        if len(datatypes) < len(found) or any(
             len(set(g.predicates(s)) - {RDF.type}) != 1 for s in Collection(g, alternatives)
         ):
             raise UnsupportedShapes(f"sh:or in {prop}: only lists of sh:datatype shapes")
         yield check(
             "OrConstraintComponent",
             values,
-            confirm=lambda v, ds=datatypes: not any(datatype_ok(v, d) for d in ds),
+            confirm=lambda v: not any(datatype_ok(v, d) for d in datatypes),
         )
     if (qualified := g.value(prop, SH.qualifiedValueShape)) is not None:
         matches = f"{values} FILTER ({_conforms(ctx, qualified)})"
@@ -522,7 +533,7 @@ def _conforms(ctx: _Context, shape: Node) -> str:
         )
         tests.append(f"(isLiteral(?value) && ({ranges}))")
     if (cls := g.value(shape, SH["class"])) is not None:
-        tests.append(f"EXISTS {{ {_is_a(ctx, '?value', cls)} }}")  # type: ignore[arg-type]
+        tests.append(f"EXISTS {{ {_is_a(ctx, '?value', cls)} }}")
     for prop in g.objects(shape, SH.property):
         path = g.value(prop, SH.path)
         handled = {SH.path, SH.hasValue, SH.minCount}
