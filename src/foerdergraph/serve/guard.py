@@ -18,7 +18,9 @@ import secrets
 from urllib.parse import unquote_to_bytes
 
 from starlette.responses import PlainTextResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from foerdergraph.serve.asgi import StartWatch
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +48,9 @@ class RequestGuard:
                 )
                 await refusal(scope, receive, send)
                 return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watch = StartWatch(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, watch)
         except Exception as error:
             error_id = secrets.token_hex(4)
             log.error(
@@ -65,10 +60,10 @@ class RequestGuard:
                 _one_line(repr(scope.get("path", ""))),
                 type(error).__name__,
                 _one_line(str(error)),
-                " (after the response had started)" if started else "",
+                " (after the response had started)" if watch.started else "",
             )
             log.debug("traceback of error %s", error_id, exc_info=True)
-            if not started:
+            if not watch.started:
                 response = PlainTextResponse(
                     f"internal server error {error_id}; the server's log has the details",
                     status_code=500,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from foerdergraph.serve.asgi import StartWatch
+
 
 class BodyTooLarge(Exception):
     pass
@@ -39,7 +41,6 @@ class BodySizeLimit:
                     await self._refusal()(scope, receive, send)
                     return
         received = 0
-        response_started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -50,14 +51,9 @@ class BodySizeLimit:
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
+        watch = StartWatch(send)
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, watch)
         except BodyTooLarge:
-            if not response_started:
+            if not watch.started:
                 await self._refusal()(scope, receive, send)
