@@ -170,6 +170,10 @@ def test_head_on_the_live_server_sends_no_body(live_server: str) -> None:
     for path in ("", "health", "dumps/", "dumps/foerdergraph.ttl", "documents/pm-1", "sparql"):
         got = httpx.get(live_server + path)
         head = httpx.head(live_server + path)
+        after = httpx.get(live_server + path)
         assert head.status_code == got.status_code == 200, path
         assert head.content == b""
-        assert head.headers["content-length"] == got.headers["content-length"], path
+        # /health reports the pool, which may start a worker between two requests: HEAD must
+        # announce the length of a GET made just before or just after it
+        lengths = {got.headers["content-length"], after.headers["content-length"]}
+        assert head.headers["content-length"] in lengths, path
