@@ -240,7 +240,7 @@ def fetch_context(
 
 
 @dataclass(frozen=True)
-class Rest:
+class OtherGraphs:
     """The graph after the edit without the edited document's graph: the other parts read from
     files (held in the piece) and the context graphs of the build's store."""
 
@@ -258,7 +258,7 @@ class Rest:
 
 
 def changed_triples(
-    before: Iterable[ox.Quad], after: Iterable[ox.Quad], rest: Rest
+    before: Iterable[ox.Quad], after: Iterable[ox.Quad], rest: OtherGraphs
 ) -> set[ox.Triple]:
     """The triples an edit removes from or adds to the whole graph: in one version of the
     document's graph only, and in no other graph (there they keep the union as it was)."""
@@ -266,7 +266,7 @@ def changed_triples(
     return {t for t in changed if not rest.has(t.subject, t.predicate, t.object)}
 
 
-def dependants(changed: Iterable[ox.Triple], plan: ContextPlan, rest: Rest) -> set[Any]:
+def dependants(changed: Iterable[ox.Triple], plan: ContextPlan, rest: OtherGraphs) -> set[Any]:
     """The nodes whose checks read a changed triple: the plan read backwards. Its subject, when
     the shapes read its predicate on a focus node; the nodes pointing to its subject by such a
     predicate, when the shapes read its predicate one hop away; the nodes with its subject and
@@ -293,7 +293,7 @@ def dependants(changed: Iterable[ox.Triple], plan: ContextPlan, rest: Rest) -> s
     return found
 
 
-def _linked(rest: Rest, first: tuple[Any, Any], second: tuple[Any, Any]) -> set[Any]:
+def _linked(rest: OtherGraphs, first: tuple[Any, Any], second: tuple[Any, Any]) -> set[Any]:
     """The subjects having both (predicate, object) pairs. The two lists are read in turns to
     the end of the shorter, whose subjects are then checked against the other pair: a hub on one
     side (a partner in thousands of projects) costs no more than the other side."""
@@ -349,7 +349,7 @@ def validate_in_context(
     focus = {q.subject for q in mine}
     if not focus:
         raise KeyError(f"graph <{own}> is empty")
-    rest = Rest(piece, frozenset(names - {own_node}), store, allowed)
+    rest = OtherGraphs(piece, frozenset(names - {own_node}), store, allowed)
     built = (
         q for g in previous for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
     )
