@@ -239,3 +239,63 @@ def test_index_page_has_editor_examples_and_search(client: TestClient) -> None:
     assert 'role="combobox"' in html
     assert "/static/ui.js" in html and "https://cdn" not in html
     assert client.get("/static/ui.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/" + MINISTRY,
+        "/id/organisation/nobody",
+        "/ontology",
+        "/sparql?query=" + "CONSTRUCT+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D+LIMIT+50",
+    ],
+)
+def test_json_ld_has_a_context_and_the_same_graph(client: TestClient, path: str) -> None:
+    """Every JSON-LD answer is compacted with an @context of our prefixes, and reads as the
+    very graph the N-Triples answer holds."""
+    jsonld = client.get(path, headers={"Accept": "application/ld+json"})
+    ntriples = client.get(path, headers={"Accept": "application/n-triples"})
+    assert jsonld.status_code == ntriples.status_code
+    document = jsonld.json()
+    assert document["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    assert isinstance(document["@graph"], list)
+    compacted = set(ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD))
+    expected = set(ox.parse(ntriples.content, format=ox.RdfFormat.N_TRIPLES))
+    if "CONSTRUCT" not in path:  # LIMIT without ORDER BY may pick other triples each time
+        assert compacted == expected
+    assert all(not q.subject.value.startswith(("skos:", "fgd:")) for q in compacted)
+
+
+def test_json_ld_compaction_leaves_values_and_odd_iris_alone() -> None:
+    from foerdergraph.serve.results import graph_bytes
+
+    s = ox.NamedNode(BASE + "id/organisation/ä-ß")
+    triples = [
+        ox.Triple(
+            s, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("skos:x")
+        ),
+        ox.Triple(
+            s,
+            ox.NamedNode("http://example.org/unprefixed"),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#//odd"),
+        ),
+        ox.Triple(
+            s,
+            ox.NamedNode("http://example.org/n"),
+            ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ),
+    ]
+    body = graph_bytes(
+        triples,
+        ox.RdfFormat.JSON_LD,
+        {
+            "skos": "http://www.w3.org/2004/02/skos/core#",
+            "fgd": BASE + "id/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+    )
+    assert {q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)} == set(triples)
+    text = body.decode()
+    assert (
+        '"fgd:organisation/ä-ß"' in text and '"skos:prefLabel"' in text and '"xsd:integer"' in text
+    )

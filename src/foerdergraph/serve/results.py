@@ -157,8 +157,46 @@ def graph_bytes(
     target: ox.RdfFormat,
     prefixes: dict[str, str] | None = None,
 ) -> bytes:
-    """Serialise triples (or quads, for TriG/N-Quads) with pyoxigraph."""
-    kwargs: dict[str, object] = {"format": target}
-    if prefixes and target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        kwargs["prefixes"] = prefixes
-    return written(ox.serialize(list(triples), **kwargs))  # type: ignore[arg-type]  # format and prefixes as keywords, built above
+    """Serialise triples (or quads, for TriG/N-Quads) with pyoxigraph; JSON-LD comes with an
+    `@context` of the prefixes (PREFIXES when none are given)."""
+    with_prefixes = target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+    declared = prefixes if with_prefixes else None
+    # the stub wants all triples or all quads; callers pass one kind, as their format asks
+    body = written(ox.serialize(list(triples), format=target, prefixes=declared))  # type: ignore[arg-type]
+    if target == ox.RdfFormat.JSON_LD:
+        return compact_json_ld(body, prefixes or PREFIXES)
+    return body
+
+
+def compact_json_ld(expanded: bytes, prefixes: dict[str, str]) -> bytes:
+    """Oxigraph's expanded JSON-LD as `{"@context": prefixes, "@graph": …}`, its IRIs written
+    as compact IRIs (`skos:prefLabel`, `fgd:organisation/…`): readable, and the same graph to
+    any JSON-LD processor, which expands them with the context. Literal values are left as
+    they are; an IRI no prefix fits stays whole."""
+    by_length = sorted(prefixes.items(), key=lambda item: len(item[1]), reverse=True)
+
+    def iri(value: str) -> str:
+        for prefix, namespace in by_length:
+            local = value[len(namespace) :]
+            if value.startswith(namespace) and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return value
+
+    def node(item: object) -> object:
+        if isinstance(item, list):
+            return [node(x) for x in item]
+        if not isinstance(item, dict):
+            return item
+        compacted: dict[str, object] = {}
+        for key, value in item.items():
+            if key in ("@id", "@type"):
+                compacted[key] = [iri(v) for v in value] if isinstance(value, list) else iri(value)
+            elif key.startswith("@"):
+                compacted[key] = value if key == "@value" else node(value)
+            else:
+                compacted[iri(key)] = node(value)
+        return compacted
+
+    graph = node(json.loads(expanded))
+    document = {"@context": dict(prefixes), "@graph": graph}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
