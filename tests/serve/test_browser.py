@@ -88,3 +88,23 @@ def test_search_autocomplete_navigates(browser: Browser, live_server: str) -> No
     expect(page.locator("h1")).to_have_text("EFRE.NRW")
     assert page.url == live_server + "id/programme/efre-nrw"
     page.close()
+
+
+def test_api_docs_render_offline(browser: Browser, live_server: str) -> None:
+    """Swagger UI draws the operations from this host alone, without console errors."""
+    page = browser.new_page()
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(live_server) else outside.append(request.url)
+        ),
+    )
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.goto(live_server + "api/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/api/search")).to_be_visible()
+    assert outside == [] and errors == []
+    page.close()

@@ -113,7 +113,11 @@ def test_error_responses_carry_cors_headers(
 
 
 SAMPLE_PARAMS = {
-    "file": {"/dumps/{file}": "foerdergraph.ttl", "/shapes/{file}": "grant.ttl"},
+    "file": {
+        "/dumps/{file}": "foerdergraph.ttl",
+        "/shapes/{file}": "grant.ttl",
+        "/api/docs/{file}": "swagger-ui.css",
+    },
     "identifier": "pm-1",
     "name": "organisations",
     "ext": "ttl",
@@ -177,3 +181,23 @@ def test_head_on_the_live_server_sends_no_body(live_server: str) -> None:
         # announce the length of a GET made just before or just after it
         lengths = {got.headers["content-length"], after.headers["content-length"]}
         assert head.headers["content-length"] in lengths, path
+
+
+def test_api_docs_work_offline(client: TestClient) -> None:
+    """Swagger UI comes from this host: every script, style and icon the page names is served
+    here, and the page names no other host (it used to load from a CDN and stay blank)."""
+    root = re.findall(r'href="([^"]+)api/docs"', client.get("/").text)[0]
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and "swagger" in page.text.lower()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith(root + "api/docs/") for a in assets), assets
+    for asset in assets:
+        assert client.get("/" + asset[len(root) :]).status_code == 200, asset
+    assert f"'{root}api/openapi.json'" in page.text or f'"{root}api/openapi.json"' in page.text
+    assert client.get("/api/openapi.json").json()["paths"]["/api/search"]
+    assert client.get("/api/docs/index.html").status_code == 404  # only the files it needs
+
+
+def test_every_page_links_the_api_docs(client: TestClient) -> None:
+    for path in ("/", "/queries", "/dumps/"):
+        assert re.search(r'href="[^"]*/api/docs"', client.get(path).text), path

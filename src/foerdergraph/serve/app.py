@@ -121,7 +121,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="foerdergraph",
         description="SPARQL endpoint, linked data and dumps of the foerdergraph knowledge graph.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes/api.py from local files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
