@@ -9,6 +9,30 @@ from .helpers import names, run, triples
 
 ENTITY_CASES = [
     pytest.param(
+        "Die Hochschulen Musterberg und Beispielstadt starten ein Vorhaben.",
+        "organisation",
+        "Hochschule Beispielstadt",
+        id="die Hochschulen A und B",
+    ),
+    pytest.param(
+        "Die Kreise Musterland, Nordland und Westland arbeiten zusammen.",
+        "organisation",
+        "Kreis Nordland",
+        id="die Kreise A, B und C",
+    ),
+    pytest.param(
+        "Bescheide erhalten die Städte Musterberg und Beispielstadt.",
+        "organisation",
+        "Beispielstadt",
+        id="die Städte A und B (eine Stadt unter ihrem Namen)",
+    ),
+    pytest.param(
+        "Beraten wird von den Handwerkskammern Musterberg sowie Beispielstadt.",
+        "organisation",
+        "Handwerkskammer Musterberg",
+        id="den Handwerkskammern A sowie B",
+    ),
+    pytest.param(
         "Das Geld geht an den Märkischen Kreis.",
         "organisation",
         "Märkischer Kreis",
@@ -113,10 +137,27 @@ def test_entity_construction(text: str, kind: str, name: str) -> None:
         ("Das Förderprogramm richtet sich an Kommunen.", "programme", "Förderprogramm"),
         ("Das Vorhaben gehört zu den „Drei-Sterne-Projekten“.", "project", "Drei-Sterne-Projekten"),
         ("Das Projekt Ende 2020 ist abgeschlossen.", "project", "Ende 2020"),
+        (
+            "In den Städten Musterberg und Beispielstadt entstehen Radwege.",
+            "organisation",
+            "Musterberg",
+        ),
+        ("Die Städte und Gemeinden der Region profitieren.", "organisation", "Gemeinde"),
+        ("Die Kreise Mai und Juni sind gemeint.", "organisation", "Kreis Mai"),
     ],
 )
 def test_entity_near_misses(text: str, kind: str, name: str) -> None:
     assert name not in names(run(text), kind)
+
+
+def test_a_town_by_its_name_and_as_stadt_is_one_organisation() -> None:
+    result = run(
+        "Bescheide erhalten die Städte Musterberg und Beispielstadt. "
+        "Die Stadt Beispielstadt baut damit einen Radweg."
+    )
+    towns = [e for e in result.of_kind("organisation") if "Beispielstadt" in e.name]
+    assert len(towns) == 1 and len(towns[0].mentions) == 2
+    assert towns[0].type == "municipality"
 
 
 def test_a_town_name_is_one_word() -> None:
@@ -206,6 +247,12 @@ RELATION_CASES = [
         "Das Vorhaben „Gamma“ wird im Rahmen des Programms „Zukunft Region“ gefördert.",
         ("Gamma", "part_of", "Zukunft Region"),
         id="im Rahmen des Programms",
+    ),
+    pytest.param(
+        "Projektpartner im Projekt „Grüne Welle“ sind die Hochschulen Musterberg und "
+        "Beispielstadt.",
+        ("Hochschule Beispielstadt", "partners_in", "Grüne Welle"),
+        id="Projektpartner sind die Hochschulen A und B",
     ),
 ]
 
