@@ -9,6 +9,36 @@ from .helpers import names, run, triples
 
 ENTITY_CASES = [
     pytest.param(
+        "Das Modellvorhaben „Smarte Schule“ läuft drei Jahre.",
+        "project",
+        "Smarte Schule",
+        id="…vorhaben „X“",
+    ),
+    pytest.param(
+        "Die Maßnahme „Grüner Ring“ wird gefördert.", "project", "Grüner Ring", id="Maßnahme „X“"
+    ),
+    pytest.param(
+        "Aus dem Fonds „Innovative Stadt“ fließen 2 Mio. Euro.",
+        "programme",
+        "Innovative Stadt",
+        id="Fonds „X“",
+    ),
+    pytest.param(
+        "Das neue Vorhaben heißt „Grüner Hafen“.", "project", "Grüner Hafen", id="heißt „X“"
+    ),
+    pytest.param(
+        "Der Zukunftsfonds Musterland stellt Geld bereit.",
+        "programme",
+        "Zukunftsfonds Musterland",
+        id="…fonds X (der Fonds gehört zum Namen)",
+    ),
+    pytest.param(
+        "Das Vorhaben trägt den Namen „Grüner Hafen“.",
+        "project",
+        "Grüner Hafen",
+        id="trägt den Namen „X“",
+    ),
+    pytest.param(
         "Die Hochschulen Musterberg und Beispielstadt starten ein Vorhaben.",
         "organisation",
         "Hochschule Beispielstadt",
@@ -144,6 +174,8 @@ def test_entity_construction(text: str, kind: str, name: str) -> None:
         ),
         ("Die Städte und Gemeinden der Region profitieren.", "organisation", "Gemeinde"),
         ("Die Kreise Mai und Juni sind gemeint.", "organisation", "Kreis Mai"),
+        ("Die Maßnahme trägt zur „Energiewende“ bei.", "project", "Energiewende"),
+        ("Die Maßnahmen seien „sehr erfolgreich“, sagte sie.", "project", "sehr erfolgreich"),
     ],
 )
 def test_entity_near_misses(text: str, kind: str, name: str) -> None:
@@ -254,12 +286,53 @@ RELATION_CASES = [
         ("Hochschule Beispielstadt", "partners_in", "Grüne Welle"),
         id="Projektpartner sind die Hochschulen A und B",
     ),
+    pytest.param(
+        "Das Projekt „Grüne Welle“ wird in Zusammenarbeit mit der IHK Musterland umgesetzt.",
+        ("IHK Musterland", "partners_in", "Grüne Welle"),
+        id="in Zusammenarbeit mit <Org> umgesetzt",
+    ),
+    pytest.param(
+        "Im Auftrag des Ministeriums für Wirtschaft koordiniert die Musterberg GmbH das Projekt "
+        "„Grüne Welle“.",
+        ("Musterberg GmbH", "leads", "Grüne Welle"),
+        id="im Auftrag des <Org> koordiniert <Org> das Projekt",
+    ),
+    pytest.param(
+        "Der Kreis Musterland erhält für das Projekt „Grüne Welle“ 500.000 Euro.",
+        ("Kreis Musterland", "leads", "Grüne Welle"),
+        id="X erhält für das Projekt P … Euro",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), RELATION_CASES)
 def test_relation_construction(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(run(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "Im Auftrag des Ministeriums für Wirtschaft koordiniert die Musterberg GmbH das "
+            "Projekt „Grüne Welle“.",
+            ("Ministerium für Wirtschaft", "leads", "Grüne Welle"),
+        ),
+        (
+            "Der Kreis Musterland und die Stadt Beispielstadt erhalten für das Projekt „Grüne "
+            "Welle“ 500.000 Euro.",
+            ("Kreis Musterland", "leads", "Grüne Welle"),
+        ),
+        (
+            "Der Kreis Musterland erhält für das Projekt „Grüne Welle“ 500.000 Euro und für das "
+            "Projekt „Rote Welle“ 200.000 Euro.",
+            ("Kreis Musterland", "leads", "Grüne Welle"),
+        ),
+    ],
+    ids=["der Auftraggeber leitet nicht", "zwei Empfänger", "zwei Beträge"],
+)
+def test_relation_near_misses(text: str, absent: tuple[str, str, str]) -> None:
+    assert absent not in triples(run(text))
 
 
 def test_several_recipients_with_their_bodies_do_not_lead() -> None:

@@ -119,7 +119,9 @@ _FUNDED_FOR = re.compile(
 )
 """Money granted for something named in quotes: "Fördergelder für die „…“"."""
 _GAP_VERB = re.compile(
-    r"^(?:ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|gehört|gehören)$"
+    r"^(?:ist|sind|war|waren|sei|seien|wird|werden|wurde|wurden|hat|haben|gehört|gehören|"
+    r"trägt|tragen|bleibt|bleiben|gilt|gelten|zählt|zählen|steht|stehen|soll|sollen|kann|"
+    r"können|muss|müssen)$"
 )
 
 
