@@ -9,6 +9,60 @@ from .helpers import names, run, triples
 
 ENTITY_CASES = [
     pytest.param(
+        "Das Modellvorhaben „Smarte Schule“ läuft drei Jahre.",
+        "project",
+        "Smarte Schule",
+        id="…vorhaben „X“",
+    ),
+    pytest.param(
+        "Die Maßnahme „Grüner Ring“ wird gefördert.", "project", "Grüner Ring", id="Maßnahme „X“"
+    ),
+    pytest.param(
+        "Aus dem Fonds „Innovative Stadt“ fließen 2 Mio. Euro.",
+        "programme",
+        "Innovative Stadt",
+        id="Fonds „X“",
+    ),
+    pytest.param(
+        "Das neue Vorhaben heißt „Grüner Hafen“.", "project", "Grüner Hafen", id="heißt „X“"
+    ),
+    pytest.param(
+        "Der Zukunftsfonds Musterland stellt Geld bereit.",
+        "programme",
+        "Zukunftsfonds Musterland",
+        id="…fonds X (der Fonds gehört zum Namen)",
+    ),
+    pytest.param(
+        "Das Vorhaben trägt den Namen „Grüner Hafen“.",
+        "project",
+        "Grüner Hafen",
+        id="trägt den Namen „X“",
+    ),
+    pytest.param(
+        "Die Hochschulen Musterberg und Beispielstadt starten ein Vorhaben.",
+        "organisation",
+        "Hochschule Beispielstadt",
+        id="die Hochschulen A und B",
+    ),
+    pytest.param(
+        "Die Kreise Musterland, Nordland und Westland arbeiten zusammen.",
+        "organisation",
+        "Kreis Nordland",
+        id="die Kreise A, B und C",
+    ),
+    pytest.param(
+        "Bescheide erhalten die Städte Musterberg und Beispielstadt.",
+        "organisation",
+        "Beispielstadt",
+        id="die Städte A und B (eine Stadt unter ihrem Namen)",
+    ),
+    pytest.param(
+        "Beraten wird von den Handwerkskammern Musterberg sowie Beispielstadt.",
+        "organisation",
+        "Handwerkskammer Musterberg",
+        id="den Handwerkskammern A sowie B",
+    ),
+    pytest.param(
         "Das Geld geht an den Märkischen Kreis.",
         "organisation",
         "Märkischer Kreis",
@@ -113,10 +167,29 @@ def test_entity_construction(text: str, kind: str, name: str) -> None:
         ("Das Förderprogramm richtet sich an Kommunen.", "programme", "Förderprogramm"),
         ("Das Vorhaben gehört zu den „Drei-Sterne-Projekten“.", "project", "Drei-Sterne-Projekten"),
         ("Das Projekt Ende 2020 ist abgeschlossen.", "project", "Ende 2020"),
+        (
+            "In den Städten Musterberg und Beispielstadt entstehen Radwege.",
+            "organisation",
+            "Musterberg",
+        ),
+        ("Die Städte und Gemeinden der Region profitieren.", "organisation", "Gemeinde"),
+        ("Die Kreise Mai und Juni sind gemeint.", "organisation", "Kreis Mai"),
+        ("Die Maßnahme trägt zur „Energiewende“ bei.", "project", "Energiewende"),
+        ("Die Maßnahmen seien „sehr erfolgreich“, sagte sie.", "project", "sehr erfolgreich"),
     ],
 )
 def test_entity_near_misses(text: str, kind: str, name: str) -> None:
     assert name not in names(run(text), kind)
+
+
+def test_a_town_by_its_name_and_as_stadt_is_one_organisation() -> None:
+    result = run(
+        "Bescheide erhalten die Städte Musterberg und Beispielstadt. "
+        "Die Stadt Beispielstadt baut damit einen Radweg."
+    )
+    towns = [e for e in result.of_kind("organisation") if "Beispielstadt" in e.name]
+    assert len(towns) == 1 and len(towns[0].mentions) == 2
+    assert towns[0].type == "municipality"
 
 
 def test_a_town_name_is_one_word() -> None:
@@ -207,12 +280,59 @@ RELATION_CASES = [
         ("Gamma", "part_of", "Zukunft Region"),
         id="im Rahmen des Programms",
     ),
+    pytest.param(
+        "Projektpartner im Projekt „Grüne Welle“ sind die Hochschulen Musterberg und "
+        "Beispielstadt.",
+        ("Hochschule Beispielstadt", "partners_in", "Grüne Welle"),
+        id="Projektpartner sind die Hochschulen A und B",
+    ),
+    pytest.param(
+        "Das Projekt „Grüne Welle“ wird in Zusammenarbeit mit der IHK Musterland umgesetzt.",
+        ("IHK Musterland", "partners_in", "Grüne Welle"),
+        id="in Zusammenarbeit mit <Org> umgesetzt",
+    ),
+    pytest.param(
+        "Im Auftrag des Ministeriums für Wirtschaft koordiniert die Musterberg GmbH das Projekt "
+        "„Grüne Welle“.",
+        ("Musterberg GmbH", "leads", "Grüne Welle"),
+        id="im Auftrag des <Org> koordiniert <Org> das Projekt",
+    ),
+    pytest.param(
+        "Der Kreis Musterland erhält für das Projekt „Grüne Welle“ 500.000 Euro.",
+        ("Kreis Musterland", "leads", "Grüne Welle"),
+        id="X erhält für das Projekt P … Euro",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), RELATION_CASES)
 def test_relation_construction(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(run(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "Im Auftrag des Ministeriums für Wirtschaft koordiniert die Musterberg GmbH das "
+            "Projekt „Grüne Welle“.",
+            ("Ministerium für Wirtschaft", "leads", "Grüne Welle"),
+        ),
+        (
+            "Der Kreis Musterland und die Stadt Beispielstadt erhalten für das Projekt „Grüne "
+            "Welle“ 500.000 Euro.",
+            ("Kreis Musterland", "leads", "Grüne Welle"),
+        ),
+        (
+            "Der Kreis Musterland erhält für das Projekt „Grüne Welle“ 500.000 Euro und für das "
+            "Projekt „Rote Welle“ 200.000 Euro.",
+            ("Kreis Musterland", "leads", "Grüne Welle"),
+        ),
+    ],
+    ids=["der Auftraggeber leitet nicht", "zwei Empfänger", "zwei Beträge"],
+)
+def test_relation_near_misses(text: str, absent: tuple[str, str, str]) -> None:
+    assert absent not in triples(run(text))
 
 
 def test_several_recipients_with_their_bodies_do_not_lead() -> None:

@@ -124,3 +124,20 @@ def test_extract_names_a_broken_registry_file_and_fails(
         main(["extract", str(text)])
     assert stopped.value.code == 1
     assert "nrw.yaml" in capsys.readouterr().err
+
+
+def test_chunk_boundaries_neither_lose_nor_invent_matches(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long texts are matched in overlapping chunks: a name across a boundary is found once,
+    and the tail of a word the boundary cut ("B|RWTH") is no name."""
+    import foerdergraph.extract.gazetteer as module
+
+    monkeypatch.setattr(module, "_CHUNK", 40)
+    across = "x " * 17 + "Die Handwerkskammer Dortmund berät."  # the boundary cuts the name
+    found = gazetteer.find(across, 48)
+    starts = [c.span.start for c in found if c.registry_key == "handwerkskammer-dortmund"]
+    assert starts == [across.index("Handwerkskammer")]
+    cut = "y" * 39 + "BRWTH und mehr Text danach, der die Grenze überschreitet."
+    assert not [c for c in gazetteer.find(cut, 48) if c.span.text == "RWTH"]
+    assert "RWTH" in {c.span.text for c in gazetteer.find("Die RWTH forscht.", 48)}

@@ -1,4 +1,4 @@
-"""CLI: `foerdergraph extract`, `foerdergraph ingest`, `foerdergraph eval`.
+"""CLI: `foerdergraph extract`, `ingest`, `eval` and `train-relations`.
 
 Exit codes follow foerdergraph.cli: 0 success, 1 invalid data, 2 wrong usage, 3 missing input.
 """
@@ -9,11 +9,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foerdergraph.core.config import load_settings
 from foerdergraph.core.errors import EXIT_INVALID, EXIT_MISSING, EXIT_OK
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.reading import ReadError
+
+if TYPE_CHECKING:
+    from foerdergraph.extract.learned import RelationModel
 
 
 def _gazetteer(args: argparse.Namespace) -> Gazetteer:
@@ -39,7 +43,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return EXIT_MISSING
     gazetteer = _gazetteer(args)
     try:
-        result = extract_file(path, gazetteer, settings.base_iri)
+        result = extract_file(path, gazetteer, settings.base_iri, _relation_model(args))
     except ReadError as err:
         print(f"extract: {err}", file=sys.stderr)
         return EXIT_INVALID
@@ -87,16 +91,44 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from foerdergraph.extract.evaluate import run_eval
+    from foerdergraph.extract.evaluate import EvalOptions, run_eval
 
     only = tuple(p for p in (args.only or "").split(",") if p)
-    return run_eval(
-        load_settings(),
+    options = EvalOptions(
         shared=args.shared,
         use_registry=not args.no_registry,
         only=only,
         details=not args.brief,
+        held_out=args.held_out,
+        model=_relation_model(args),
     )
+    return run_eval(load_settings(), options)
+
+
+def _relation_model(args: argparse.Namespace) -> RelationModel | None:
+    """The model named by --relation-model, or None (the rules alone)."""
+    from foerdergraph.extract.learned import load_model
+
+    path: Path | None = getattr(args, "relation_model", None)
+    if path is None:
+        return None
+    model = load_model(path)
+    if model is None:
+        print(f"{args.command}: no such relation model: {path}", file=sys.stderr)
+        raise SystemExit(EXIT_MISSING)
+    return model
+
+
+def cmd_train_relations(args: argparse.Namespace) -> int:
+    from foerdergraph.extract.evaluate import train_on_devset
+
+    settings = load_settings()
+    shared = args.shared or settings.home.parent / "shared"
+    model = train_on_devset(settings, shared)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(args.out)
+    print(f"{args.out}: {len(model.weights)} features, trained on {len(model.trained_on)} texts")
+    return EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -108,6 +140,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--no-registry", action="store_true", help="do not use data/ as gazetteer (rules only)"
     )
+    p.add_argument("--relation-model", type=Path, help=RELATION_MODEL_HELP)
     p.set_defaults(handler=cmd_extract)
 
     p = subparsers.add_parser(
@@ -141,4 +174,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--brief", action="store_true", help="tables only, without the per-document lists"
     )
+    p.add_argument(
+        "--held-out",
+        type=Path,
+        metavar="DIR",
+        help="also score DIR/docs/*.txt against DIR/gold/*.yaml: texts nobody here has read",
+    )
+    p.add_argument("--relation-model", type=Path, help=RELATION_MODEL_HELP)
     p.set_defaults(handler=cmd_eval)
+
+    p = subparsers.add_parser(
+        "train-relations", help="train the relation model on the devset gold (../shared)"
+    )
+    p.add_argument("--shared", type=Path, default=None, help="the shared folder")
+    p.add_argument(
+        "--out", type=Path, default=Path("build") / "relation_model.json", help="model file"
+    )
+    p.set_defaults(handler=cmd_train_relations)
+
+
+RELATION_MODEL_HELP = (
+    "add the relations a model from `train-relations` proposes (docs/extraction.md: it does "
+    "not beat the rules under cross-validation, so it is not used by default)"
+)

@@ -34,6 +34,7 @@ def group_key(kind: str, name: str, subkind: str | None = None) -> str:
     if kind == "organisation":
         key = re.sub(r"^nrw-|\s+des landes nrw$|\s+nrw$", "", key)
         key = re.sub(r"^landes(?=\w+ministerium$)", "", key)
+        key = re.sub(r"^(?:stadt|gemeinde)\s+", "", key)  # "Stadt Stolberg" acts as "Stolberg"
     return key
 
 

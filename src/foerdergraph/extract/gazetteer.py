@@ -143,13 +143,15 @@ class Gazetteer:
             return []
         nlp, matcher = self._build()
         out: list[Candidate] = []
+        # Chunks overlap by 200 characters: a match starting in the overlap is reported by the
+        # later chunk only, which also sees its end.
         for offset in range(0, len(text), _CHUNK):
             chunk = text[offset : offset + _CHUNK + 200]
             doc = nlp.make_doc(chunk)
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
-                if offset and span.start_char < 200 and offset > 0 and span.start_char < 0:
-                    continue
+                if offset and span.start_char == 0 and text[offset - 1].isalnum():
+                    continue  # the rest of a word the chunk boundary cut: "B|RWTH" is no "RWTH"
                 if span.start_char >= _CHUNK and offset + _CHUNK < len(text):
                     continue  # the next chunk reports it
                 entry = self.by_key[nlp.vocab.strings[match_id]]

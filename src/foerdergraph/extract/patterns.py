@@ -88,7 +88,8 @@ PROGRAMME_CUES = re.compile(
     r"(?:Förder|Landes|Bundes|Sonder|Investitions|Struktur)?[Pp]rogramm(?:s|es|e)?|"
     r"(?:Projekt|Förder|Ideen)?[Aa]ufruf(?:s|es|e)?|(?:Förder|Ideen|Projekt)?[Ww]ettbewerb(?:s|es|e)?|"
     r"Förderlinie|Themensäulen?|Säulen?|Förderschwerpunkt(?:s|es|e)?|Förderrichtlinie|"
-    r"(?:Förder)?[Ii]nitiative|Förderaufruf(?:s|es)?|Wettbewerbsaufruf(?:s|es)?|Programmlinie"
+    r"(?:Förder)?[Ii]nitiative|Förderaufruf(?:s|es)?|Wettbewerbsaufruf(?:s|es)?|Programmlinie|"
+    r"[Ff]onds"
 )
 """Nouns that introduce the name of a funding programme, call or initiative."""
 
@@ -97,13 +98,14 @@ INITIATIVE_CUES = re.compile(r"[Ii]nitiative")
 
 PROJECT_CUES = re.compile(
     r"(?:Kooperations|Verbund|Förder|Modell|Pilot|Leuchtturm|Teil|Forschungs|Innovations)?"
-    r"[Pp]rojekt(?:s|es|e|en)?|Vorhaben(?:s)?|Projektskizze|Projektidee|Netzwerkprojekt"
+    r"[Pp]rojekt(?:s|es|e|en)?|[Vv]orhaben(?:s)?|Projektskizze|Projektidee|Netzwerkprojekt|"
+    r"Maßnahme(?![\wäöüß])"
 )
 """Nouns that introduce the name of a project."""
 
 NAME_BRIDGE = re.compile(
     r"(?:unter\s+dem\s+(?:Namen|Titel)|namens|mit\s+dem\s+(?:Namen|Titel)|"
-    r"mit\s+dem\s+Titel|Titel)\s*$"
+    r"(?:trägt|tragen|trug|trugen)\s+den\s+(?:Namen|Titel)|heißt|heißen|hieß|lautet|Titel)\s*$"
 )
 """Words between a cue noun and a quoted name ("Projektskizze namens „…“")."""
 

@@ -11,6 +11,7 @@ from foerdergraph.extract.clutter import find_clutter, mask
 from foerdergraph.extract.datefacts import find_date_facts
 from foerdergraph.extract.entities import build_entities, group_key, link_person_organisations
 from foerdergraph.extract.gazetteer import Gazetteer
+from foerdergraph.extract.learned import RelationModel, propose
 from foerdergraph.extract.model import ExtractedEntity, Extraction, Relation, Span
 from foerdergraph.extract.reading import read_document
 from foerdergraph.extract.recognise import recognise
@@ -29,8 +30,10 @@ def extract_text(
     document: str,
     gazetteer: Gazetteer | None = None,
     base_iri: str | None = None,
+    relation_model: RelationModel | None = None,
 ) -> Extraction:
-    """Extract from an already decoded text; offsets refer to `text`."""
+    """Extract from an already decoded text; offsets refer to `text`. A relation model
+    (`learned.py`) adds the relations it proposes beside the rules' ones."""
     gazetteer = gazetteer if gazetteer is not None else Gazetteer([])
     clutter = find_clutter(text)
     masked = mask(text, clutter)
@@ -46,6 +49,8 @@ def extract_text(
         fact.evidence = Span(
             fact.evidence.start, fact.evidence.end, text[fact.evidence.start : fact.evidence.end]
         )
+    if relation_model is not None:
+        relations += propose(relation_model, text, entities, relations)
     result = Extraction(document, text, entities, relations, dates=dates)
     result.clutter = [Span(c.start, c.end, c.reason) for c in clutter]
     RegistryLinker(gazetteer, base_iri).resolve(result)
@@ -126,11 +131,14 @@ def _unmask(text: str, entities: list[ExtractedEntity], relations: list[Relation
 
 
 def extract_file(
-    path: Path, gazetteer: Gazetteer | None = None, base_iri: str | None = None
+    path: Path,
+    gazetteer: Gazetteer | None = None,
+    base_iri: str | None = None,
+    relation_model: RelationModel | None = None,
 ) -> Extraction:
     """Read `path` (any supported encoding, HTML or text) and extract from it."""
     decoded = read_document(path)
-    result = extract_text(decoded.text, path.stem, gazetteer, base_iri)
+    result = extract_text(decoded.text, path.stem, gazetteer, base_iri, relation_model)
     result.encoding = decoded.encoding
     result.warnings.extend(decoded.warnings)
     return result

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from foerdergraph.extract import patterns as P
+from foerdergraph.extract.coordination import coordinated_organisations
 from foerdergraph.extract.funds_regions import funds, laws, regions
 from foerdergraph.extract.gazetteer import Gazetteer
 from foerdergraph.extract.model import PRIORITY, Candidate, Span
@@ -35,6 +36,7 @@ def recognise(text: str, gazetteer: Gazetteer | None = None) -> list[Candidate]:
     found.extend(headed_organisations(text))
     found.extend(legal_form_organisations(text))
     found.extend(listed_members(text))
+    found.extend(coordinated_organisations(text))
     found.extend(governments(text))
     found.extend(towns_of_mayors(text))
     found.extend(laws(text))
@@ -117,7 +119,9 @@ _FUNDED_FOR = re.compile(
 )
 """Money granted for something named in quotes: "Fördergelder für die „…“"."""
 _GAP_VERB = re.compile(
-    r"^(?:ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|gehört|gehören)$"
+    r"^(?:ist|sind|war|waren|sei|seien|wird|werden|wurde|wurden|hat|haben|gehört|gehören|"
+    r"trägt|tragen|bleibt|bleiben|gilt|gelten|zählt|zählen|steht|stehen|soll|sollen|kann|"
+    r"können|muss|müssen)$"
 )
 
 

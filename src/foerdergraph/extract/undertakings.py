@@ -25,7 +25,7 @@ _PROGRAMME_HEAD = (
 )
 _PROJECT_HEAD = (
     r"(?:Verbund|Modell|Förder|Kooperations|Leuchtturm|Pilot|Forschungs)?[Pp]rojekt(?:s|es)?|"
-    r"Vorhaben(?:s)?"
+    r"(?:Modell|Forschungs|Pilot|Verbund)?[Vv]orhaben(?:s)?"
 )
 _TOKEN = rf"(?:\d+(?:\.\d+)?|[{P.UP}][\wÄÖÜäöüß]*(?:[-.][\wÄÖÜäöüß]+)*)"
 _HEADED = re.compile(
@@ -92,6 +92,8 @@ def headed_undertakings(text: str) -> list[Candidate]:
         kind = "project" if re.fullmatch(_PROJECT_HEAD, match["head"]) else "programme"
         name = " ".join(tokens)
         start = match.start("name")
+        if match["head"].endswith("fonds"):  # "Zukunftsfonds Musterland" is one name
+            name, start = f"{match['head']} {name}", match.start("head")
         span = _span(text, start, start + len(name))
         if span.text != name:  # the tokens were separated by more than one space
             continue

@@ -95,6 +95,8 @@ def receives(ctx: Context, sent: Sentence) -> None:
         )
         if amount is not None:
             paid.append((entity, amount))
+    if project is not None and not paid and confidence == 0.8:
+        paid = _holder_for(ctx, sent, verb_at, project, amounts)
     if project is None or not paid:
         return
     leaders = {
@@ -108,6 +110,31 @@ def receives(ctx: Context, sent: Sentence) -> None:
             ("leads", "lead") if id(org) in leaders else ("partners_in", "funded-partner")
         )
         ctx.add(org, predicate, project, sent, "erhalten … Euro", confidence, amount, role)
+
+
+FOR_PROJECT = re.compile(r"\b[Ff]ür\s+(?:das|die|den)\s+(?:[\wäöüÄÖÜß-]+\s+)?[„\"“]?$")
+"""Before the project a payment is for: "für das Projekt „…", "für den Radweg …"."""
+
+
+def _holder_for(
+    ctx: Context,
+    sent: Sentence,
+    verb_at: int,
+    project: ExtractedEntity,
+    amounts: list[Amount],
+) -> list[tuple[ExtractedEntity, Amount]]:
+    """ "Der Kreis X erhält für das Projekt „P“ 500.000 Euro": the one body before the verb,
+    paid for the project named after "für", with the sentence's one amount."""
+    amount = single(amounts)
+    before = [
+        e
+        for s, e in sent.items
+        if e.kind == "organisation" and s.start < verb_at and e.type not in GOVERNMENT_TYPES
+    ]
+    named_for = any(
+        e is project and s.start > verb_at and ctx.before(s, FOR_PROJECT, 40) for s, e in sent.items
+    )
+    return [(before[0], amount)] if amount and named_for and len(before) == 1 else []
 
 
 def approves(ctx: Context, sent: Sentence) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from foerdergraph.extract.model import ExtractedEntity, Span
 from foerdergraph.extract.relations.context import (
     CARRIED_OUT,
     CARRIES_OUT,
@@ -21,6 +22,8 @@ from foerdergraph.extract.relations.context import (
 
 BY_AGENT = re.compile(r"(?:\bvom|\bvon\s+der|\bvon\s+dem|\bdurch\s+(?:das|den|die))\s+$")
 """The agent of a passive: "… wird von der Hochschule koordiniert"."""
+COMMISSIONER = re.compile(r"\b[Ii]m\s+Auftrag\s+(?:der|des)\s+$")
+"""Before the body on whose behalf a project is carried out, which is not the one doing it."""
 
 
 def leads(ctx: Context, sent: Sentence) -> None:
@@ -62,20 +65,26 @@ def leads(ctx: Context, sent: Sentence) -> None:
     if carried and target is not None:
         active = carried.re is CARRIES_OUT
         target_at = next((sp.start for sp, e in sent.items if e is target), sent.span.end)
-        orgs = [(sp, e) for sp, e in sent.items if e.kind == "organisation"]
+        orgs = [
+            (sp, e)
+            for sp, e in sent.items
+            if e.kind == "organisation" and not ctx.before(sp, COMMISSIONER, 40)
+        ]  # "im Auftrag des Ministeriums": the commissioner does not carry the project out
+        led = False
         for index, (span, org) in enumerate(orgs):
             if active and (span.start > target_at or ctx.before(span, TOGETHER, 40)):
                 continue
             if not active and not ctx.before(span, BY_AGENT, 20):
                 continue
+            led = True
             ctx.add(org, "leads", target, sent, "von der … umgesetzt", 0.7, None, "lead")
-            rest = orgs[index + 1 :]
-            first = next(
-                (i for i, (sp, _) in enumerate(rest) if ctx.before(sp, TOGETHER, 40)), None
-            )
-            for partner in enumeration(ctx.text, rest[first:]) if first is not None else []:
+            for partner in _together_with(ctx, orgs[index + 1 :]):
                 ctx.add(partner, "partners_in", target, sent, "gemeinsam mit", 0.7, None, "partner")
             break
+        for partner in [] if led else _together_with(ctx, orgs):
+            ctx.add(
+                partner, "partners_in", target, sent, "in Zusammenarbeit mit", 0.6, None, "partner"
+            )
     if sent.has("funded_list") and ctx.recipient is not None and not sent.of("organisation"):
         for project in sent.of("project"):
             ctx.add(
@@ -88,6 +97,12 @@ def leads(ctx: Context, sent: Sentence) -> None:
                 None,
                 "lead",
             )
+
+
+def _together_with(ctx: Context, orgs: list[tuple[Span, ExtractedEntity]]) -> list[ExtractedEntity]:
+    """The organisations listed after "gemeinsam / in Zusammenarbeit mit" among `orgs`."""
+    first = next((i for i, (sp, _) in enumerate(orgs) if ctx.before(sp, TOGETHER, 40)), None)
+    return enumeration(ctx.text, orgs[first:]) if first is not None else []
 
 
 def partners(ctx: Context, sent: Sentence) -> None:
