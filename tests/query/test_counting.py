@@ -84,3 +84,46 @@ def test_grants_of_a_list_sum_to_the_source_files_own_total(
     listed = [r for r in grant_rows if r["grant"] in ours]
     assert len(listed) == len(records)
     assert sum((Decimal(r["amount"]) for r in listed), Decimal(0)) == expected
+
+
+RWTH = "https://w3id.org/foerdergraph/id/organisation/rwth-aachen"
+FG = "https://w3id.org/foerdergraph/ontology#"
+
+
+def _select(store: ox.Store, text: str) -> list[dict[str, str]]:
+    prefixes = f"PREFIX fg: <{FG}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    solutions = store.query(prefixes + text, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [
+        {v.value: s[v].value for v in solutions.variables if s[v] is not None} for s in solutions
+    ]  # type: ignore[union-attr]
+
+
+def test_the_rwth_units_of_the_eu_lists_roll_up_to_rwth_aachen(
+    built: BuildResult, settings: Settings
+) -> None:
+    store = ox.Store.read_only(str(built.path / "store"))
+    units = _select(
+        store,
+        "SELECT DISTINCT ?unit ?label ?rule WHERE { ?unit skos:prefLabel ?label . "
+        'FILTER (STRSTARTS(?label, "RWTH Aachen ")) '
+        "OPTIONAL { ?unit fg:subOrganisationOf ?parent ; fg:linkExplanation/fg:linkRule ?rule } }",
+    )
+    vetoed = {"RWTH Aachen - DWI e. V.", "RWTH Aachen Universitätsklinikum Aachen"}
+    assert len(units) > 50
+    assert {u["label"] for u in units if "rule" not in u} == vetoed
+    assert {u["rule"] for u in units if "rule" in u} == {"rwth-unit"}
+    # the roll-up: RWTH's own grants and those of every unit, each grant once
+    labels = ", ".join(f'"{label}"@de' for label in vetoed)
+    expected = _select(
+        store,
+        "SELECT (COUNT(?g) AS ?n) (SUM(?a) AS ?sum) WHERE { SELECT DISTINCT ?g ?a WHERE { "
+        "?g fg:grantRecipient ?r ; fg:amount ?a . ?r skos:prefLabel ?l . "
+        f"FILTER (?r = <{RWTH}> || "
+        f'(STRSTARTS(?l, "RWTH Aachen ") && ?l NOT IN ({labels}))) }} }}',
+    )[0]
+    query = load_canned_queries(settings.queries_dir)["actor-totals"]
+    columns, values = as_rows(run_query(store, query.text, query.substitutions({"actor": RWTH})))  # type: ignore[arg-type]
+    (row,) = [dict(zip(columns, v, strict=True)) for v in values]
+    assert (row["grants"], Decimal(row["amount"])) == (expected["n"], Decimal(expected["sum"]))
+    assert int(row["own_grants"]) < int(row["grants"])
