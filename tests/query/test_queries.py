@@ -153,7 +153,7 @@ def fixture_store(name: str) -> ox.Store:
     return store
 
 
-def test_recurring_partners_counts_each_nearest_programme_once(
+def test_recurring_partners_counts_each_nearest_funding_line_once_never_the_umbrella(
     canned: dict[str, CannedQuery],
 ) -> None:
     found = rows(fixture_store("recurring-partners.trig"), canned["recurring-partners"])
@@ -163,27 +163,30 @@ def test_recurring_partners_counts_each_nearest_programme_once(
         "Akteur A": ("2", {"Programm Eins", "Programm Zwei"}),
         "Akteur C": ("2", {"Programm Eins", "Teilprogramm Drei"}),
         "Akteur D": ("2", {"Programm Zwei", "Initiative"}),
+        "Akteur E": ("2", {"Wettbewerb", "Projektaufruf"}),
     }
 
 
-def test_grants_reach_programmes_both_ways_and_facts_are_listed_once(
+def test_grants_are_listed_once_under_their_most_specific_programme(
     canned: dict[str, CannedQuery],
 ) -> None:
     store = fixture_store("grants-and-facts.trig")
-    grants = {
+    grants = [
         (r["grant"].rsplit("/", 1)[-1], r["programmeLabel"], r["recipients"])
         for r in rows(store, canned["grants"])
-    }
-    assert grants == {
-        ("g1", "Programm Eins", "Akteur"),  # through the project (fg:partOf)
-        ("g1", "Programm Zwei", "Akteur"),  # stated on the grant (fg:underProgramme)
+    ]
+    assert sorted(grants) == [
+        ("g1", "Programm Zwei", "Akteur"),  # stated on the grant wins over the project's P1
         ("g2", "", ""),  # no programme: still listed, unlabelled
-    }
+        ("g3", "Wettbewerb", ""),  # the project's nearest programme, not the OP above it
+        ("g4", "Wettbewerb", ""),  # of two stated programmes, the one inside the other
+    ]
     # bound to a programme, the grants of that programme only
     only = rows(store, canned["grants"], programme="https://example.org/P2")
     assert [(r["grant"].rsplit("/", 1)[-1], r["programmeLabel"]) for r in only] == [
         ("g1", "Programm Zwei")
     ]
+    assert rows(store, canned["grants"], programme="https://example.org/OP") == []
     # g1 names :org as recipient and funder, in two graphs: one row, one fact.
     facts = rows(store, canned["fact-sources"], resource="https://example.org/org")
     assert [(r["fact"], r["document"], r["start"]) for r in facts] == [

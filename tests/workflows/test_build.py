@@ -225,3 +225,19 @@ def test_shacl_violations_stop_the_build_with_the_resource_and_document(
     assert "SHACL validation failed" in message
     assert "001_514295b5d009b54a" in message
     assert "/id/grant/" in message
+
+
+def test_a_grant_whose_amount_disagrees_with_its_quote_stops_the_build(
+    project_copy: Settings,
+) -> None:
+    message = _break_and_build(
+        project_copy,
+        "data/facts/001_514295b5d009b54a.yaml",
+        'amount: "769560.68"',
+        'amount: "969560.68"',
+    )
+    assert "001_514295b5d009b54a.yaml" in message
+    assert "(grant, quote " in message
+    assert (
+        "amount 969560.68 disagrees with the quote 'wird mit 769.560,68 Euro gefördert'" in message
+    )

@@ -33,6 +33,7 @@ from foerdergraph.ingest.evidence import (
     locate_mentions,
     locate_quote,
 )
+from foerdergraph.ingest.quoted_amounts import amount_disagrees
 from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument
 
@@ -100,6 +101,7 @@ class _DocumentContext:
         self.base = base
         self.problems: list[InputProblem] = []
         self.where = ""
+        self.quote = ""
 
     def problem(self, message: str) -> None:
         self.problems.append(InputProblem(self.facts_file.path, self.where, message))
@@ -173,6 +175,8 @@ def _grant(
     if amount is None:
         ctx.problem(f"amount {body.get('amount')!r} is not a decimal number (write '769560.68')")
     currency = str(body.get("currency") or "EUR")
+    if amount is not None and (why := amount_disagrees(amount, ctx.quote)) is not None:
+        ctx.problem(why)
     if project is None or amount is None:
         return None, []
     recipient_keys = body.get("recipient") or []
@@ -342,6 +346,7 @@ def _translate_fact(ctx: _DocumentContext, number: int, fact: object) -> Iterato
         return
     kind = kinds[0]
     quote = str(fact.get("quote") or "")
+    ctx.quote = quote
     ctx.where = f"fact {number} ({kind}, quote {quote[:60]!r})"
     body = fact[kind]
     if not isinstance(body, dict):

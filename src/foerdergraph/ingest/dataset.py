@@ -30,6 +30,7 @@ from foerdergraph.ingest.curated import facts_triples, read_facts_file
 from foerdergraph.ingest.rebase import load_import, load_import_exactly, quotes_rebased_iris
 from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
+from foerdergraph.ingest.sub_organisations import SubUnitRules, read_rules, sub_organisation_graph
 
 
 @dataclass
@@ -37,7 +38,7 @@ class GraphPart:
     """One named graph of the build, with what it is and where it came from."""
 
     iri: URIRef
-    kind: str  # ontology | reference | entities | document | extracted | import
+    kind: str  # ontology | reference | entities | document | extracted | import | curation
     graph: Graph
     document: str | None = None
 
@@ -52,6 +53,10 @@ class Inputs:
     imports: list[Path] = field(default_factory=list)
     base: str = DEFAULT_BASE_IRI
     """The configured base the imports' canonical IRIs move to (ingest/rebase.py)."""
+    sub_units: SubUnitRules | None = None
+    """The reviewed sub-organisation rules, applied to the loaded store (sub_organisations.py)."""
+    derived: list[GraphPart] = field(default_factory=list)
+    """Graphs made from the loaded store rather than read from a file, set by `store()`."""
 
     def store(self) -> tuple[ox.Store, dict[str, Path]]:
         """Every graph in one in-memory Oxigraph store, and the imported graphs' files.
@@ -79,7 +84,20 @@ class Inputs:
                 store.remove_graph(ox.NamedNode(name))
             for path in self.imports:
                 load_import_exactly(store, path, self.base)
+        self.derived = self._derive(store)
+        fill_store(store, ((p.iri, p.graph) for p in self.derived))
         return store, imported
+
+    def _derive(self, store: ox.Store) -> list[GraphPart]:
+        """The sub-organisation links the rules make on everything loaded, imports included."""
+        if self.sub_units is None:
+            return []
+        graph = sub_organisation_graph(store, self.sub_units, self.base)
+        describe_graph(
+            graph,
+            f"foerdergraph curation: sub-organisation links made by {self.sub_units.path.name}",
+        )
+        return [GraphPart(URIRef(str(graph.identifier)), "curation", graph)]
 
     def dataset(self, base: str) -> Dataset:
         """All graphs as one rdflib Dataset, for callers that want rdflib's API."""
@@ -162,9 +180,14 @@ def load_inputs(settings: Settings) -> Inputs:
         problems.extend(doc_problems)
         if part is not None:
             parts.append(part)
+    try:
+        sub_units = read_rules(data, registry, base)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return Inputs(ontology_graph, parts, sorted((data / "imports").glob("*.trig.gz")), base)
+    imports = sorted((data / "imports").glob("*.trig.gz"))
+    return Inputs(ontology_graph, parts, imports, base, sub_units)
 
 
 def document_part(

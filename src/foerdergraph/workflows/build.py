@@ -83,7 +83,7 @@ class CheckedInputs:
         """Every input graph with its kind, size and document."""
         infos = [
             GraphInfo(str(p.iri), p.kind, _count(self.store, str(p.iri)), p.document)
-            for p in self.inputs.parts
+            for p in [*self.inputs.parts, *self.inputs.derived]
         ]
         infos += [GraphInfo(i, "import", _count(self.store, i)) for i in sorted(self.imported)]
         return infos

@@ -288,7 +288,7 @@ class _Builder:
         fmt = self.parsed.format
         iri = mint("programme", fmt.cci, base=self.base)
         acronym = FUNDS[fmt.fund][1]
-        self.add(iri, RDF.type, FG.FundingProgramme)
+        self.add(iri, RDF.type, FG.OperationalProgramme)
         self.add(
             iri,
             SKOS.prefLabel,
@@ -384,7 +384,7 @@ def build_graph(
         if entity.registry is None:
             iri = mint(kind, "import", _key(fmt.name, entity.key), base=settings.base_iri)
         comp_iris[comp_name] = iri
-        b.describe_entity(entity, iri, FG.FundingCall if kind == "call" else FG.FundingProgramme)
+        b.describe_entity(entity, iri, FG.FundingCall if kind == "call" else FG.Competition)
         if entity.registry is None:
             b.add(iri, FG.partOf, programme)
 
@@ -518,11 +518,11 @@ def build_graph(
 
 def _undertaking_kind(name: str, competitions: set[str]) -> str:
     """What an undertaking the list names becomes: a competition (Wettbewerb) is a funding line
-    of the operational programme, so an fg:FundingProgramme inside it, whether it prefixes
-    operation names (ERDF 2007–2013 "Hightech.NRW: …") or a row says someone runs it
-    ("Durchführung des Wettbewerbs X"); then the nearest programme above a participation is the
-    competition and queries such as recurring-partners count each one. Only a Projektaufruf a row
-    says someone runs ("… des Projektaufrufes X") is an fg:FundingCall."""
+    of the operational programme, so an fg:Competition (an fg:FundingProgramme) inside it,
+    whether it prefixes operation names (ERDF 2007–2013 "Hightech.NRW: …") or a row says someone
+    runs it ("Durchführung des Wettbewerbs X"); then the nearest programme above a participation
+    is the competition and queries such as recurring-partners count each one. Only a
+    Projektaufruf a row says someone runs ("… des Projektaufrufes X") is an fg:FundingCall."""
     return "call" if name.startswith("Projektaufruf") and name not in competitions else "programme"
 
 
