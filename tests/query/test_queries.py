@@ -10,6 +10,7 @@ import pytest
 from foerdergraph.core.config import Settings
 from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries
 from foerdergraph.query.engine import as_rows, run_query
+from foerdergraph.query.history import HISTORY_QUERY, actor_timeline
 from foerdergraph.workflows.build import BuildResult
 
 ID = "https://w3id.org/foerdergraph/id/"
@@ -192,3 +193,96 @@ def test_grants_are_listed_once_under_their_most_specific_programme(
     assert [(r["fact"], r["document"], r["start"]) for r in facts] == [
         ("https://example.org/g1", "doc-1", "3")
     ]
+
+
+K = "https://example.org/k"
+
+
+def test_name_at_date_follows_the_renamings_and_gives_both_inside_an_open_interval(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = fixture_store("org-history.trig")
+
+    def names(day: str) -> list[str]:
+        return [r["name"] for r in rows(store, canned["name-at-date"], date=day, actor=K)]
+
+    assert names("2009-12-31") == ["Alte Kammer"]
+    assert names("2010-03-01") == ["Neue Kammer"]  # the renaming's own day has the new name
+    assert names("2014-08-01") == ["Neue Kammer", "Neueste Kammer"]
+    assert names("2015-01-01") == ["Neueste Kammer"]
+    # without an actor: every organisation with a recorded history (:a and :b have none)
+    assert {r["actor"] for r in rows(store, canned["name-at-date"], date="2012-01-01")} == {K}
+
+
+def test_documents_show_their_actors_under_the_names_of_their_dates(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = fixture_store("org-history.trig")
+    found = {
+        (r["document"], r["label"], r["name_then"])
+        for r in rows(store, canned["document-actor-names"])
+    }
+    assert found == {
+        ("d1", "Neueste Kammer", "Neue Kammer"),
+        ("d1", "Kammer A", "Kammer A"),  # no recorded history: its label
+        ("d2", "Neueste Kammer", "Neue Kammer"),
+        ("d2", "Neueste Kammer", "Neueste Kammer"),
+        ("d3", "Neueste Kammer", "Neueste Kammer"),  # no date: its label
+    }
+    only = rows(store, canned["document-actor-names"], document="d1")
+    assert {r["document"] for r in only} == {"d1"}
+
+
+def test_actor_history_lists_events_and_names_with_periods_and_sources(
+    canned: dict[str, CannedQuery],
+) -> None:
+    found = rows(fixture_store("org-history.trig"), canned["actor-history"], actor=K)
+    table = [
+        (
+            r["kind"],
+            r["label"],
+            r["from"][:10],
+            r["until"][:10],
+            r["type"],
+            set(r["sources"].split(" | ")),
+        )
+        for r in found
+    ]
+    amtsblatt, chronik = "Amtsblatt 2010 <https://example.org/amtsblatt>", "Chronik"
+    assert table == [
+        ("name", "Alte Kammer", "", "2010-03-01", "", {amtsblatt}),
+        ("event", "Zusammenlegung", "2000-01-01", "2000-01-01", "Zusammenlegung", {chronik}),
+        ("event", "Erste Umbenennung", "2010-03-01", "2010-03-01", "Umbenennung", {amtsblatt}),
+        ("name", "Neue Kammer", "2010-03-01", "2015-01-01", "", {amtsblatt, chronik}),
+        (
+            "event",
+            "Zweite Umbenennung",
+            "2014-06-01",
+            "2015-01-01",
+            "Umbenennung",
+            {amtsblatt, chronik},
+        ),
+        ("name", "Neueste Kammer", "2014-06-01", "", "", {amtsblatt, chronik}),
+    ]
+    merger = found[1]
+    assert set(merger["original"].split(" | ")) == {"Kammer A", "Kammer B"}
+    assert merger["resulting"] == "Neueste Kammer"
+
+
+def test_the_timeline_of_an_entity_page_pairs_citations_with_their_addresses(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = fixture_store("org-history.trig")
+    timeline = actor_timeline(store, K, canned[HISTORY_QUERY])
+    assert [(e.kind, e.start, e.end) for e in timeline][:3] == [
+        ("name", "", "2010-03-01"),
+        ("event", "2000-01-01", "2000-01-01"),
+        ("event", "2010-03-01", "2010-03-01"),
+    ]
+    assert set(timeline[4].sources) == {
+        ("Amtsblatt 2010", "https://example.org/amtsblatt"),
+        ("Chronik", ""),
+    }
+    merged_away = actor_timeline(store, "https://example.org/a", canned[HISTORY_QUERY])
+    assert [(e.kind, e.label) for e in merged_away] == [("event", "Zusammenlegung")]
+    assert actor_timeline(store, "https://example.org/nobody", canned[HISTORY_QUERY]) == []

@@ -32,6 +32,9 @@ KINDS = frozenset(
         "document",
         "concept",
         "dataset",
+        "event",
+        "name",
+        "citation",
     }
 )
 """The kinds of thing that get IRIs under `{base}id/`."""

@@ -26,6 +26,7 @@ __all__ = [
     "SCHEMA",
     "SD",
     "SKOS",
+    "SKOSXL",
     "SPDX",
     "VANN",
     "VOID",
@@ -36,6 +37,7 @@ __all__ = [
 FG = Namespace(ns.FG)
 ROLE = Namespace(ns.ROLE)
 SCHEMA = Namespace(ns.SCHEMA)
+SKOSXL = Namespace(ns.SKOSXL)
 OA = Namespace(ns.OA)
 SD = Namespace(ns.SD)
 SPDX = Namespace(ns.SPDX)

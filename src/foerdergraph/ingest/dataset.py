@@ -27,6 +27,7 @@ from foerdergraph.core.registry import (
 from foerdergraph.core.vocab import FG, SD, bind_prefixes
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.curated import facts_triples, read_facts_file
+from foerdergraph.ingest.history import HISTORY_FILE, history_triples, read_history
 from foerdergraph.ingest.rebase import load_import, load_import_exactly, quotes_rebased_iris
 from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
@@ -38,7 +39,8 @@ class GraphPart:
     """One named graph of the build, with what it is and where it came from."""
 
     iri: URIRef
-    kind: str  # ontology | reference | entities | document | extracted | import | curation
+    # ontology | reference | entities | history | document | extracted | import | curation
+    kind: str
     graph: Graph
     document: str | None = None
 
@@ -171,6 +173,11 @@ def load_inputs(settings: Settings) -> Inputs:
                 for triple in entity_triples(entity, registry, ontology, base):
                     graph.add(triple)
         parts.append(GraphPart(iri, kind, graph))
+    if (data / HISTORY_FILE).is_file() and not problems:
+        try:
+            parts.append(history_part(data / HISTORY_FILE, registry, ontology, base))
+        except InputError as exc:
+            problems.extend(exc.problems)
     try:
         documents = load_sources(data / "sources")
     except InputError as exc:
@@ -188,6 +195,20 @@ def load_inputs(settings: Settings) -> Inputs:
         raise InputError(problems)
     imports = sorted((data / "imports").glob("*.trig.gz"))
     return Inputs(ontology_graph, parts, imports, base, sub_units)
+
+
+def history_part(path: Path, registry: Registry, ontology: OntologyIndex, base: str) -> GraphPart:
+    """The organisations' history (renamings, mergers, splits with their sources) as its own
+    graph; its dissolved bodies join the registry, so documents may name them."""
+    history = read_history(path, ontology, registry)
+    iri = graph_iri("history", base=base)
+    graph = new_graph(iri, base)
+    describe_graph(
+        graph, f"foerdergraph history: {path.name}", read_mapping(path).get("provenance")
+    )
+    for triple in history_triples(history, registry, ontology, base):
+        graph.add(triple)
+    return GraphPart(iri, "history", graph)
 
 
 def document_part(
