@@ -167,7 +167,7 @@ def reconcile(index: Index, query: Query) -> list[Candidate]:
         known = best.get(candidate.entity.id)
         if known is None or candidate.score > known.score:
             best[candidate.entity.id] = candidate
-    ranked = sorted(best.values(), key=lambda c: (-c.score, c.entity.name))[: query.limit]
+    ranked = sorted(best.values(), key=_rank)[: query.limit]
     if ranked:
         top = ranked[0]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
@@ -177,6 +177,12 @@ def reconcile(index: Index, query: Query) -> list[Candidate]:
             and top.score - runner_up >= MATCH_GAP
         )
     return ranked
+
+
+def _rank(candidate: Candidate) -> tuple[float, bool, str]:
+    """Best score first; on a tie, an actor found by its preferred name before one found by an
+    alternative name ("RegionRuhr" is the RegionRuhr, not a network also called so)."""
+    return (-candidate.score, not candidate.features["preferred_name"], candidate.entity.name)
 
 
 def _by_properties(index: Index, query: Query) -> list[Label]:
