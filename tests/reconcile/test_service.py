@@ -273,7 +273,7 @@ def test_name_variants(settings: Settings, built: BuildResult) -> None:
     report = evaluate(index, variants)
     assert report.first >= report.variants - 2, report.not_first
     assert report.false_matches == 0, report.wrong_matches
-    assert report.recall >= 0.9
+    assert report.recall >= 0.95
     assert all(not v.unambiguous for v in variants if v.kind == "sub-unit")
 
 

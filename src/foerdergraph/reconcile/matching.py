@@ -6,7 +6,8 @@ rapidfuzz: word order (`token_sort_ratio`), whole words of one name inside the o
 but is not the body) and the name without spaces (hyphenation and compounds). The legal form
 adds a little when it agrees and takes a little when it differs. Type constraints filter;
 property constraints add or take points. `match` is true only when the best candidate's whole
-name agrees (no sub-unit, no second candidate close behind), so a client may accept it unseen.
+name agrees (no sub-unit) and no other actor has that name or comes close behind, so a client
+may accept it unseen.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def _score(query: Query, normal: Name, label: Label) -> Candidate:
     score = similarity
     features: dict[str, float | bool] = {
         "name_similarity": round(similarity / 100, 4),
-        "name_exact": normal.key == label.normal.key,
+        "name_exact": normal.compact == label.normal.compact,
         "preferred_name": label.preferred,
     }
     if normal.legal_form and label.normal.legal_form:
@@ -167,16 +168,23 @@ def reconcile(index: Index, query: Query) -> list[Candidate]:
         known = best.get(candidate.entity.id)
         if known is None or candidate.score > known.score:
             best[candidate.entity.id] = candidate
-    ranked = sorted(best.values(), key=_rank)[: query.limit]
+    ranked = sorted(best.values(), key=_rank)
     if ranked:
-        top = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        top.match = (
-            top.score >= MATCH_SCORE
-            and top.name_similarity >= MATCH_NAME
-            and top.score - runner_up >= MATCH_GAP
-        )
-    return ranked
+        ranked[0].match = _certain(ranked)
+    return ranked[: query.limit]
+
+
+def _certain(ranked: list[Candidate]) -> bool:
+    """Whether the first candidate is a certain match: a high score on its whole name, and
+    either the only actor whose name equals the query's (in the same legal form, if both give
+    one) or well ahead of the next candidate."""
+    top = ranked[0]
+    if top.score < MATCH_SCORE or top.name_similarity < MATCH_NAME:
+        return False
+    exact = [c for c in ranked if c.features["name_exact"]]
+    only_exact = exact == [top] and top.features.get("legal_form_agrees") is not False
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return only_exact or top.score - runner_up >= MATCH_GAP
 
 
 def _rank(candidate: Candidate) -> tuple[float, bool, str]:
