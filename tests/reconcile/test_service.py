@@ -133,6 +133,7 @@ def test_manifest(client: TestClient, registry: Registry, settings: Settings) ->
     assert manifest["identifierSpace"] == settings.base_iri + "id/"
     assert manifest["schemaSpace"] == "https://w3id.org/foerdergraph/ontology#"
     assert manifest["view"]["url"] == "http://127.0.0.1:8000/id/{{id}}"
+    assert manifest["preview"]["url"] == "http://127.0.0.1:8000/reconcile/preview/{{id}}"
     assert set(manifest["suggest"]) == {"entity", "type", "property"}
     assert "propose_properties" in manifest["extend"]
 
@@ -219,10 +220,10 @@ def test_suggest(client: TestClient, registry: Registry) -> None:
 
 
 def test_preview(client: TestClient) -> None:
-    card = client.get("/reconcile/preview", params={"id": "organisation/bezirksregierung-koeln"})
+    card = client.get("/reconcile/preview/organisation/bezirksregierung-koeln")
     assert card.status_code == 200 and card.headers["content-type"].startswith("text/html")
     assert "Bezirksregierung Köln" in card.text and "Regierungsbezirk Köln" in card.text
-    assert client.get("/reconcile/preview", params={"id": "nothing/here"}).status_code == 404
+    assert client.get("/reconcile/preview/nothing/here").status_code == 404
 
 
 def test_data_extension(client: TestClient, registry: Registry) -> None:

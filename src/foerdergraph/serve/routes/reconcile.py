@@ -121,7 +121,7 @@ def manifest(served: Served, request: Request, index: Index) -> dict[str, Any]:
         "schemaSpace": FG,
         "documentation": root + "api/docs",
         "view": {"url": id_root + "{{id}}"},
-        "preview": {"url": service + "/preview?id={{id}}", "width": 400, "height": 200},
+        "preview": {"url": service + "/preview/{{id}}", "width": 400, "height": 200},
         "defaultTypes": [{"id": t, "name": index.type_names.get(t, t)} for t in DEFAULT_TYPES],
         "suggest": {
             kind: {"service_url": service, "service_path": f"/suggest/{kind}"}
@@ -209,8 +209,8 @@ def router(served: Served) -> APIRouter:
             answer["type"] = type
         return JSONResponse(answer)
 
-    @routes.get(PATH + "/preview")
-    async def preview(request: Request, id: str = "") -> Response:
+    @routes.get(PATH + "/preview/{id:path}")
+    async def preview(request: Request, id: str) -> Response:
         """An HTML card of one entity, for the client's pop-up."""
         entity = (await index()).entity(id)
         if entity is None:
