@@ -165,6 +165,14 @@ def test_type_constraint(client: TestClient, registry: Registry) -> None:
     bodies = answer["body"]["result"]
     assert bodies[0]["id"] == "organisation/bezirksregierung-koeln"
     assert all(any(t["id"] == "DistrictGovernment" for t in c["type"]) for c in bodies)
+    should = reconcile(
+        client,
+        registry,
+        {"q": {"query": "Köln", "type": ["DistrictGovernment"], "type_strict": "should"}},
+    )["q"]["result"]
+    city = next(c for c in should if c["id"] == "place/koeln")
+    assert {"id": "type_match", "value": False} in city["features"]
+    assert city["score"] < 100 and city["match"] is False
 
 
 def test_property_constraints(client: TestClient, registry: Registry) -> None:

@@ -4,10 +4,10 @@ A query's name is normalised (`names.py`) and compared with every name of every 
 rapidfuzz: word order (`token_sort_ratio`), whole words of one name inside the other
 (`token_set_ratio`, damped: a sub-unit "Bezirksregierung Münster, Dezernat 34" finds its body
 but is not the body) and the name without spaces (hyphenation and compounds). The legal form
-adds a little when it agrees and takes a little when it differs. Type constraints filter;
-property constraints add or take points. `match` is true only when the best candidate's whole
-name agrees (no sub-unit) and no other actor has that name or comes close behind, so a client
-may accept it unseen.
+adds a little when it agrees and takes a little when it differs. Type constraints filter
+(`type_strict` "should": rank down); property constraints add or take points. `match` is true
+only when the best candidate's whole name agrees (no sub-unit) and no other actor has that name
+or comes close behind, so a client may accept it unseen.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ LEGAL_FORM_AGREES = 3.0
 LEGAL_FORM_DIFFERS = -5.0
 PROPERTY_AGREES = 5.0
 PROPERTY_DIFFERS = -15.0
+TYPE_DIFFERS = -10.0
+"""With `type_strict: should`, a candidate of another type is kept but ranked down."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ def _score(query: Query, normal: Name, label: Label) -> Candidate:
     type_ok = _type_ok(label.entity, query)
     if type_ok is not None:
         features["type_match"] = type_ok
+        if not type_ok:  # only kept with type_strict "should"
+            score += TYPE_DIFFERS
     return Candidate(label.entity, max(0.0, min(score, 100.0)), similarity, label.text, features)
 
 
@@ -180,6 +184,8 @@ def _certain(ranked: list[Candidate]) -> bool:
     one) or well ahead of the next candidate."""
     top = ranked[0]
     if top.score < MATCH_SCORE or top.name_similarity < MATCH_NAME:
+        return False
+    if top.features.get("type_match") is False:  # kept by type_strict "should", not certain
         return False
     exact = [c for c in ranked if c.features["name_exact"]]
     only_exact = exact == [top] and top.features.get("legal_form_agrees") is not False
