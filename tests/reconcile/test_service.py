@@ -193,6 +193,7 @@ def test_property_constraints(client: TestClient, registry: Registry) -> None:
             "properties": [{"pid": "regierungsbezirk", "v": "Regierungsbezirk Münster"}],
         },
         "only": {"properties": [{"pid": "fund", "v": "fund/efre"}], "limit": 3},
+        "nothing": {"query": " - "},
     }
     answer = reconcile(client, registry, batch)
     assert answer["rb"]["result"][0]["id"] == "organisation/bezirksregierung-detmold"
@@ -203,6 +204,7 @@ def test_property_constraints(client: TestClient, registry: Registry) -> None:
     koeln = next(c for c in wrong if c["id"] == "organisation/bezirksregierung-koeln")
     assert {"id": "property_regierungsbezirk", "value": False} in koeln["features"]
     assert len(answer["only"]["result"]) == 3
+    assert answer["nothing"]["result"] == []
 
 
 def test_bad_requests_are_named(client: TestClient) -> None:

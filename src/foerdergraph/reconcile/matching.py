@@ -163,7 +163,10 @@ def _score(query: Query, normal: Name, label: Label) -> Candidate:
 def reconcile(index: Index, query: Query) -> list[Candidate]:
     """The best candidates for one query, best first, `match` set on at most the first."""
     normal = normalise(query.text)
-    labels = _shortlist(index, normal) if normal.key else _by_properties(index, query)
+    if normal.key:
+        labels = _shortlist(index, normal)
+    else:  # no name (or only punctuation): the properties alone, if there are any
+        labels = _by_properties(index, query) if query.properties else []
     best: dict[str, Candidate] = {}
     for label in labels:
         candidate = _score(query, normal, label)
