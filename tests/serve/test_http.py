@@ -122,6 +122,7 @@ SAMPLE_PARAMS = {
     "name": "organisations",
     "ext": "ttl",
     "path": {"/id/{path:path}": "programme/efre-nrw", "/{path:path}": "id/programme/efre-nrw"},
+    "id": "organisation/landesregierung-nrw",
 }
 """A value for every path parameter of the app's routes, so each route can be called."""
 
