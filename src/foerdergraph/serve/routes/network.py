@@ -1,0 +1,79 @@
+"""`/network`: the network exports of `foerdergraph network` over HTTP, as a file download.
+
+The query and the networkx work run in a thread, one request at a time (a network of the
+project's build takes seconds, its metrics about twenty), so the event loop keeps answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from foerdergraph.network.export import (
+    FILTERS,
+    QUERY,
+    NetworkOptionError,
+    NetworkRequest,
+    network_file,
+)
+from foerdergraph.query.canned import ParameterError
+from foerdergraph.query.engine import as_rows, run_query
+from foerdergraph.serve.context import Served
+
+OPTIONS = ("kind", "weight", "level", "format", "metrics")
+
+
+def _request(params: dict[str, str]) -> NetworkRequest:
+    if unknown := sorted(set(params) - {*OPTIONS, *FILTERS}):
+        raise NetworkOptionError(unknown[0], "unknown parameter")
+    metrics = params.get("metrics", "false").lower()
+    if metrics not in ("true", "false", "1", "0"):
+        raise NetworkOptionError("metrics", "write true or false")
+    return NetworkRequest(
+        kind=params.get("kind", "co-participation"),
+        weight=params.get("weight", "projects"),
+        level=params.get("level") or None,
+        format=params.get("format") or None,
+        metrics=metrics in ("true", "1"),
+        filters={k: v for k, v in params.items() if k in FILTERS},
+    ).checked()
+
+
+def router(served: Served) -> APIRouter:
+    routes = APIRouter()
+    one_at_a_time = asyncio.Semaphore(1)
+
+    @routes.get("/network", include_in_schema=False)
+    async def network(request: Request) -> Response:
+        try:
+            wanted = _request(dict(request.query_params))
+        except NetworkOptionError as exc:
+            return PlainTextResponse(f"bad parameter: {exc}", status_code=400)
+        query = served.canned.get(QUERY)
+        if query is None:
+            return PlainTextResponse(f"no canned query {QUERY}", status_code=503)
+        try:
+            bindings = query.substitutions(wanted.query_values())
+        except (NetworkOptionError, ParameterError) as exc:
+            return PlainTextResponse(f"bad parameter: {exc}", status_code=400)
+        store = (await served.current()).store
+        if not isinstance(store, ox.Store):
+            return PlainTextResponse("network exports need the local store", status_code=501)
+
+        def make() -> bytes:
+            columns, rows = as_rows(run_query(store, query.text, bindings))  # type: ignore[arg-type]
+            records = [dict(zip(columns, r, strict=True)) for r in rows]
+            return network_file(records, wanted)[0]
+
+        async with one_at_a_time:
+            data = await served.lookup(make)
+        return Response(
+            data,
+            media_type=wanted.media_type(),
+            headers={"Content-Disposition": f'attachment; filename="{wanted.filename()}"'},
+        )
+
+    return routes
