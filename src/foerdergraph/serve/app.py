@@ -35,7 +35,7 @@ from foerdergraph.serve.linked_data import NotAnIri
 from foerdergraph.serve.pages import Pages
 from foerdergraph.serve.querying import LocalQueries, QueryService
 from foerdergraph.serve.release import Release, ReleaseWatcher, open_release, open_remote_release
-from foerdergraph.serve.routes import api, artefacts, linked_data, sparql, ui
+from foerdergraph.serve.routes import api, artefacts, browse, linked_data, sparql, ui
 from foerdergraph.serve.workers import TRUNCATED_HEADER, WorkerPool, default_pool_size
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # the IRIs of a base with a path (https://example.org/fg/id/…) are served under that path
     app.add_middleware(BasePath, prefixes=served_prefixes(settings.base_iri, settings.public_url))
-    for area in (sparql, ui, api, artefacts, linked_data):  # linked data matches any path: last
+    for area in (
+        sparql,
+        ui,
+        api,
+        browse,
+        artefacts,
+        linked_data,
+    ):  # linked data matches any path: last
         # the areas' routes join the app's own list, flat: `include_router` would nest them
         # in a lazily resolved branch that `answer_head` and the route listing cannot see
         app.router.routes.extend(area.router(served).routes)
