@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from foerdergraph.core.namespaces import RDFS, SKOS
 from foerdergraph.query.canned import parse_header
+from foerdergraph.serve.results import PREFIXES
 
 if TYPE_CHECKING:  # httpx stays out of a local server's start-up
     from foerdergraph.remote.remote_store import QuadSource
@@ -126,7 +127,8 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def names_of(store: QuadSource, values: Iterable[str]) -> dict[str, str]:
-    """A name for each IRI among `values`: its German skos:prefLabel or rdfs:label, else any."""
+    """A name for each IRI among `values`: its German skos:prefLabel or rdfs:label, else any,
+    else its prefixed name."""
     names: dict[str, str] = {}
     for value in values:
         if ":" not in value or " " in value:
@@ -144,7 +146,17 @@ def names_of(store: QuadSource, values: Iterable[str]) -> dict[str, str]:
         german = [lit.value for lit in found if lit.language == "de"]
         if german or found:
             names[value] = (german or [lit.value for lit in found])[0]
+        else:
+            names[value] = prefixed(value)
     return names
+
+
+def prefixed(iri: str) -> str:
+    """`fg:University` for an IRI in one of the service's namespaces, else the IRI."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
 
 
 class CatalogueCache:
