@@ -12,6 +12,7 @@ names at that moment (`ReleaseWatcher`), so a new build is served without a rest
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -112,9 +113,11 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await queries.start()
         log.info("serving build %s from %s", first.build_id, settings.store_url or first.path)
+        warming = asyncio.create_task(browse.warm(served))  # the lists and search, beforehand
         try:
             yield
         finally:
+            warming.cancel()
             await queries.close()
 
     app = FastAPI(

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from foerdergraph.core.namespaces import RDFS, SKOS
 from foerdergraph.query.canned import parse_header
 from foerdergraph.serve.results import PREFIXES
+from foerdergraph.serve.search import fold
 
 if TYPE_CHECKING:  # httpx stays out of a local server's start-up
     from foerdergraph.remote.remote_store import QuadSource
@@ -66,6 +67,8 @@ class Item:
 
     iri: str
     label: str = ""
+    folded: str = ""
+    """The label as search and sorting compare it (`search.fold`), made once per build."""
     facets: dict[str, set[str]] = field(default_factory=dict)
     counted: dict[str, set[str]] = field(default_factory=dict)
     amounts: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -114,6 +117,7 @@ def read_catalogue(spec: ListSpec, store: QuadSource) -> Catalogue:
                 item.amounts.setdefault(key, {})[value.value] = number
     for item in items.values():
         item.label = labels.get(item.iri, (False, ""))[1] or item.iri
+        item.folded = fold(item.label)
     values = {v for item in items.values() for vs in item.facets.values() for v in vs}
     summed = tuple(m for m in spec.measures if any(i.amounts.get(m) for i in items.values()))
     return Catalogue(spec, list(items.values()), names_of(store, values), summed)

@@ -171,7 +171,7 @@ def view(catalogue: Catalogue, request: Request) -> View:
         item
         for item in catalogue.items
         if all(value in item.facets.get(f, ()) for f, value in request.filters.items())
-        and (not request.text or request.text in fold(item.label))
+        and (not request.text or request.text in item.folded)
     ]
     facets = {}
     for facet in catalogue.spec.facets:
@@ -182,7 +182,7 @@ def view(catalogue: Catalogue, request: Request) -> View:
         ]
     # by name first: a stable sort (also with reverse=True) keeps ties in name order
     matching.sort(
-        key=lambda item: fold(item.label), reverse=request.sort == "label" and request.descending
+        key=lambda item: item.folded, reverse=request.sort == "label" and request.descending
     )
     if request.sort != "label":
         matching.sort(key=lambda item: _sort_key(item, request.sort), reverse=request.descending)

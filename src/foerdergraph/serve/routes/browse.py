@@ -5,6 +5,7 @@ request, runs the lookup in a thread and picks the representation."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from foerdergraph.serve.browse import lists, table
 from foerdergraph.serve.context import Served
 from foerdergraph.serve.release import Release
-from foerdergraph.serve.search import BadType, expand_type, ranked
+from foerdergraph.serve.search import INDEXES, BadType, expand_type, ranked
+
+log = logging.getLogger(__name__)
 
 CATALOGUES = lists.CatalogueCache()
 """One per process: every app of the process reads the same release folders."""
@@ -106,6 +109,19 @@ def router(served: Served) -> APIRouter:
         )
 
     return routes
+
+
+async def warm(served: Served) -> None:
+    """Read the search index and the lists of the current build in the background, so the
+    first visitor does not wait for them (a few seconds on the real project); a failure only
+    means the first request makes them."""
+    try:
+        release = await served.current()
+        await served.lookup(INDEXES.get, _key(release), release.store)
+        for spec in lists.SPECS.values():
+            await served.lookup(CATALOGUES.get, _key(release), spec, release.store)
+    except Exception:  # warming is an optimisation: a request makes what is missing
+        log.warning("could not prepare the browse lists and search index", exc_info=True)
 
 
 def _key(release: Release) -> tuple[Path, str]:

@@ -87,12 +87,14 @@ window.fgResults = (function () {
     if (b.type === "uri") {
       const a = el("a", { href: config.localHref(b.value), title: b.value }, text);
       td.appendChild(a);
+    } else if (text.length > 160) {
+      // a long literal (a quote, a document text) scrolls inside its cell: rows stay short
+      td.appendChild(el("div", { class: "long", tabindex: "0" }, text));
     } else {
       td.textContent = text;
-      if (b["xml:lang"]) td.lang = b["xml:lang"];
       if (isNumber(b)) td.className = "num";
     }
-    if (text.length > 160) td.classList.add("long");
+    if (b["xml:lang"]) td.lang = b["xml:lang"];
     return td;
   }
 
