@@ -134,11 +134,11 @@ window.fgResults = (function () {
   const COLOURS = ["#0b5394", "#e69138", "#6aa84f", "#cc0000", "#674ea7", "#45818e", "#bf9000", "#a64d79"];
 
   function bars(points) {
-    const max = Math.max(...points.map((p) => p[1]), 1), h = 22, width = 720, left = 260;
+    const max = Math.max(...points.map((p) => p[1]), 1), h = 22, width = 720, left = 250;
     const svg = el("svg:svg", { id: "chart", viewBox: `0 0 ${width} ${points.length * h + 10}`, role: "img", "aria-label": "Bar chart" });
     points.forEach(([label, value], i) => {
       const w = Math.max(1, (width - left - 90) * value / max);
-      svg.appendChild(el("svg:text", { x: left - 6, y: i * h + 16, "text-anchor": "end", class: "chart-label" }, label.length > 40 ? label.slice(0, 39) + "…" : label));
+      svg.appendChild(el("svg:text", { x: left - 6, y: i * h + 16, "text-anchor": "end", class: "chart-label" }, label.length > 34 ? label.slice(0, 33) + "…" : label));
       const bar = el("svg:rect", { x: left, y: i * h + 4, width: w, height: h - 6, fill: COLOURS[0], class: "bar" });
       bar.appendChild(el("svg:title", {}, `${label}: ${fmt(value)}`));
       svg.appendChild(bar);
@@ -247,6 +247,7 @@ window.fgResults = (function () {
         a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
       }
       for (const v of nodes) {
+        v.dx -= (v.x - w / 2) * 0.3; v.dy -= (v.y - h / 2) * 0.3;  // gravity: off the border
         const d = Math.max(1, Math.hypot(v.dx, v.dy)), move = Math.min(d, heat);
         v.x = Math.min(w - 20, Math.max(20, v.x + v.dx / d * move));
         v.y = Math.min(h - 20, Math.max(20, v.y + v.dy / d * move));
