@@ -18,6 +18,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 GRAPH = ox.NamedNode(BASE + "graph/entities")
 PLACES = ("Münster", "Köln", "Düsseldorf")
 PROGRAMMES = ("Programm Alpha", "Programm Beta")
+GOVERNMENT_REGION = "Regierungsbezirk Köln"
+"""The Regierungsbezirk Köln (the second place) lies in; the others lie in none."""
 ORGANISATIONS = 60
 FIXTURE_ORGANISATIONS = 2
 """graph.trig types two organisations fg:Organisation (the Landesregierung and, inferred,
@@ -58,7 +60,11 @@ def generate() -> Generated:
 
     for i, name in enumerate(PLACES):
         label(node(f"place/p{i}"), name)
-        add(node(f"place/p{i}"), str(RDF_TYPE.value), ox.NamedNode(FG + "Place"))
+        add(node(f"place/p{i}"), RDF_TYPE.value, ox.NamedNode(FG + "Place"))
+        add(node(f"place/p{i}"), RDF_TYPE.value, ox.NamedNode(FG + "Municipality"))
+    label(node("place/rb-koeln"), GOVERNMENT_REGION)
+    add(node("place/rb-koeln"), RDF_TYPE.value, ox.NamedNode(FG + "GovernmentRegion"))
+    add(node("place/p1"), FG + "withinArea", node("place/rb-koeln"))  # Köln
     for i, name in enumerate(PROGRAMMES):
         label(node(f"programme/p{i}"), name)
         add(node(f"programme/p{i}"), RDF_TYPE.value, ox.NamedNode(FG + "FundingProgramme"))

@@ -16,7 +16,15 @@ from fastapi.testclient import TestClient
 from foerdergraph.core.config import Settings
 from foerdergraph.serve.app import create_app
 
-from .browse_data import FG, FIXTURE_ORGANISATIONS, ORGANISATIONS, Generated, browse_build
+from .browse_data import (
+    FG,
+    FIXTURE_ORGANISATIONS,
+    GOVERNMENT_REGION,
+    ORGANISATIONS,
+    PLACES,
+    Generated,
+    browse_build,
+)
 from .conftest import BASE, FIXTURES
 
 
@@ -88,8 +96,13 @@ def test_type_facet_counts_and_filters(client: TestClient, data: Generated) -> N
 
 def test_region_and_programme_facets(client: TestClient, data: Generated) -> None:
     listed = client.get("/browse/organisations.json").json()
-    regions = {f["label"]: f["count"] for f in listed["facets"]["region"]}
-    assert regions["Köln"] == sum(1 for o in data.orgs if o.place.endswith("p1"))
+    in_koeln = sum(1 for o in data.orgs if o.place.endswith("p1"))
+    kreise = {f["label"]: f["count"] for f in listed["facets"]["kreis"]}
+    assert kreise == {
+        p: sum(1 for o in data.orgs if o.place.endswith(f"p{i}")) for i, p in enumerate(PLACES)
+    }
+    regions = {f["label"]: f["count"] for f in listed["facets"]["regierungsbezirk"]}
+    assert regions == {GOVERNMENT_REGION: in_koeln}
     programmes = {f["label"]: f["count"] for f in listed["facets"]["programme"]}
     alpha = BASE + "id/programme/p0"
     assert programmes["Programm Alpha"] == sum(1 for o in data.orgs if alpha in o.programmes)
