@@ -33,7 +33,7 @@ def bench_list(spec: lists.ListSpec, store: ox.Store) -> str:
     started = time.perf_counter()
     catalogue = lists.read_catalogue(spec, store)
     read = (time.perf_counter() - started) * 1000
-    asked = table.Request.parse(catalogue, {"_sort": "label", "_page": "2"})
+    asked = table.ListParams.parse(catalogue, {"_sort": "label", "_page": "2"})
     view = statistics.median(timed(lambda: table.view(catalogue, asked)) for _ in range(ROUNDS))
     return f"| /browse/{spec.name} | {len(catalogue.items):,} | {read:.0f} | {view:.1f} |"
 

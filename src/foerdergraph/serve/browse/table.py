@@ -34,7 +34,7 @@ class BadParameter(ValueError):
 
 
 @dataclass(frozen=True)
-class Request:
+class ListParams:
     """A list view's parameters, checked."""
 
     filters: dict[str, str]
@@ -45,7 +45,7 @@ class Request:
     size: int
 
     @classmethod
-    def parse(cls, catalogue: Catalogue, params: Mapping[str, str]) -> Request:
+    def parse(cls, catalogue: Catalogue, params: Mapping[str, str]) -> ListParams:
         spec = catalogue.spec
         for name in params:
             if name not in CONTROLS and name not in spec.facets:
@@ -98,18 +98,18 @@ class View:
     """What a list page shows: the matching items (all, sorted), this page of them, facets."""
 
     catalogue: Catalogue
-    request: Request
+    params: ListParams
     matching: list[Item]
     facets: dict[str, list[FacetValue]]
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(len(self.matching) / self.request.size))
+        return max(1, math.ceil(len(self.matching) / self.params.size))
 
     @property
     def rows(self) -> list[Item]:
-        start = (self.request.page - 1) * self.request.size
-        return self.matching[start : start + self.request.size]
+        start = (self.params.page - 1) * self.params.size
+        return self.matching[start : start + self.params.size]
 
     def record(self, item: Item) -> dict[str, object]:
         """One item as a flat record: the columns of the CSV and the JSON rows."""
@@ -131,12 +131,12 @@ class View:
             "list": self.catalogue.spec.name,
             "title": self.catalogue.spec.title,
             "total": len(self.matching),
-            "page": self.request.page,
+            "page": self.params.page,
             "pages": self.pages,
-            "size": self.request.size,
-            "sort": self.request.sort,
-            "descending": self.request.descending,
-            "filters": self.request.filters,
+            "size": self.params.size,
+            "sort": self.params.sort,
+            "descending": self.params.descending,
+            "filters": self.params.filters,
             "rows": [self.record(item) for item in self.rows],
             "facets": {
                 facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
@@ -165,28 +165,28 @@ class View:
         return ["iri", "label", *spec.measures, *summed, *spec.facets]
 
 
-def view(catalogue: Catalogue, request: Request) -> View:
+def view(catalogue: Catalogue, params: ListParams) -> View:
     """Filter, count the facets of what is left, sort."""
     matching = [
         item
         for item in catalogue.items
-        if all(value in item.facets.get(f, ()) for f, value in request.filters.items())
-        and (not request.text or request.text in item.folded)
+        if all(value in item.facets.get(f, ()) for f, value in params.filters.items())
+        and (not params.text or params.text in item.folded)
     ]
     facets = {}
     for facet in catalogue.spec.facets:
         counts = Counter(v for item in matching for v in item.facets.get(facet, ()))
         facets[facet] = [
-            FacetValue(v, catalogue.value_labels.get(v, v), n, request.filters.get(facet) == v)
+            FacetValue(v, catalogue.value_labels.get(v, v), n, params.filters.get(facet) == v)
             for v, n in sorted(counts.items(), key=lambda vn: (-vn[1], vn[0]))
         ]
     # by name first: a stable sort (also with reverse=True) keeps ties in name order
     matching.sort(
-        key=lambda item: item.folded, reverse=request.sort == "label" and request.descending
+        key=lambda item: item.folded, reverse=params.sort == "label" and params.descending
     )
-    if request.sort != "label":
-        matching.sort(key=lambda item: _sort_key(item, request.sort), reverse=request.descending)
-    return View(catalogue, request, matching, facets)
+    if params.sort != "label":
+        matching.sort(key=lambda item: _sort_key(item, params.sort), reverse=params.descending)
+    return View(catalogue, params, matching, facets)
 
 
 def _sort_key(item: Item, column: str) -> Decimal:

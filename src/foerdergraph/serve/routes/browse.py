@@ -64,7 +64,7 @@ def router(served: Served) -> APIRouter:
         release = await served.current()
         catalogue = await served.lookup(CATALOGUES.get, _key(release), spec, release.store)
         try:
-            asked = table.Request.parse(catalogue, dict(request.query_params))
+            asked = table.ListParams.parse(catalogue, dict(request.query_params))
         except table.BadParameter as error:
             return _bad(served, request, suffix, str(error))
         shown = await served.lookup(table.view, catalogue, asked)
