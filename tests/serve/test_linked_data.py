@@ -234,7 +234,9 @@ def test_public_url_mapping(settings) -> None:
 
 def test_index_page_has_editor_examples_and_search(client: TestClient) -> None:
     html = client.get("/").text
-    assert re.search(r'<textarea id="query"[^>]*>PREFIX fg: ', html)
+    # no PREFIX lines: the endpoint predeclares the common prefixes, and the page lists them
+    assert re.search(r'<textarea id="query"[^>]*>SELECT ', html)
+    assert re.search(r'id="predeclared".*<code>fg:</code>', html, re.S)
     assert '<option value="organisations"' in html
     assert 'role="combobox"' in html
     assert "/static/ui.js" in html and "https://cdn" not in html

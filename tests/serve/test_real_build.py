@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -61,3 +63,33 @@ def test_entities_documents_and_dumps(real_client: TestClient) -> None:
     assert any(d["file"].endswith(".ttl.gz") for d in dumps)
     assert real_client.get("/dumps/" + dumps[0]["file"]).status_code == 200
     assert real_client.get("/ontology", headers={"Accept": "text/html"}).status_code == 200
+
+
+def _sparql_number(client: TestClient, query: str) -> float:
+    response = client.get("/sparql", params={"query": query, "format": "json"})
+    assert response.status_code == 200, response.text
+    (row,) = response.json()["results"]["bindings"]
+    return float(row["n"]["value"])
+
+
+def test_browse_lists_agree_with_sparql(real_client: TestClient) -> None:
+    """The lists count each entity once and each grant once: the organisations list has as
+    many entries as there are organisations, and the programmes' grant sums add up to the
+    sum of every grant's amount (a grant counted under two programmes would exceed it)."""
+    organisations = _sparql_number(
+        real_client, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a fg:Organisation }"
+    )
+    assert real_client.get("/browse/organisations.json").json()["total"] == organisations
+    grants_total = _sparql_number(
+        real_client,
+        "SELECT (SUM(?a) AS ?n) WHERE { "
+        "{ SELECT DISTINCT ?g ?a WHERE { ?g fg:underProgramme ?p ; fg:amount ?a } } }",
+    )
+    rows = list(csv.DictReader(io.StringIO(real_client.get("/browse/programmes.csv").text)))
+    listed = sum(float(r["grant_amount"] or 0) for r in rows)
+    assert listed == pytest.approx(grants_total, rel=1e-9)
+
+
+def test_search_finds_muenster_without_the_umlaut(real_client: TestClient) -> None:
+    hits = real_client.get("/api/search", params={"q": "munster", "type": "fg:Place"}).json()
+    assert hits[0]["label"] == "Münster" and hits[0]["rank"] == "exact"

@@ -280,11 +280,27 @@ def test_too_long_or_too_deep_is_a_400_and_no_worker_dies(client: TestClient) ->
     assert client.get("/health").json()["workers"] == before
 
 
-def test_an_undeclared_prefix_is_named_with_its_namespace(client: TestClient) -> None:
+def test_an_unknown_prefix_is_named_and_common_ones_are_predeclared(client: TestClient) -> None:
     query = "SELECT * WHERE { ?s org:memberOf ?o ; fg:amount ?a ; mine:x ?y }"
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 400
-    assert "undeclared prefix org:, fg:, mine:" in response.text
-    assert "PREFIX org: <http://www.w3.org/ns/org#>" in response.text
-    assert f"PREFIX fg: <{BASE}ontology#>" in response.text
+    assert "undeclared prefix mine:" in response.text
+    assert "org:" not in response.text.split("—")[0]
     assert "PREFIX mine:" in response.text
+
+
+def test_common_prefixes_work_without_declaration(client: TestClient) -> None:
+    query = "SELECT ?l WHERE { ?s a fg:FundingProgramme ; skos:prefLabel ?l }"
+    response = client.get("/sparql", params={"query": query, "format": "json"})
+    assert response.status_code == 200, response.text
+    labels = [b["l"]["value"] for b in response.json()["results"]["bindings"]]
+    assert labels == ["EFRE.NRW"]
+
+
+def test_an_explicit_prefix_wins_over_the_predeclared_one(client: TestClient) -> None:
+    # fg: bound to another namespace: nothing in the store has that type
+    query = "PREFIX fg: <http://example.org/other#> ASK { ?s a fg:FundingProgramme }"
+    response = client.get("/sparql", params={"query": query, "format": "json"})
+    assert response.status_code == 200 and response.json()["boolean"] is False
+    plain = "ASK { ?s a fg:FundingProgramme }"
+    assert client.get("/sparql", params={"query": plain, "format": "json"}).json()["boolean"]

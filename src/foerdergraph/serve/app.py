@@ -12,6 +12,7 @@ names at that moment (`ReleaseWatcher`), so a new build is served without a rest
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -38,6 +39,7 @@ from foerdergraph.serve.release import Release, ReleaseWatcher, open_release, op
 from foerdergraph.serve.routes import (
     api,
     artefacts,
+    browse,
     linked_data,
     network,
     reconcile,
@@ -120,9 +122,11 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await queries.start()
         log.info("serving build %s from %s", first.build_id, settings.store_url or first.path)
+        warming = asyncio.create_task(browse.warm(served))  # the lists and search, beforehand
         try:
             yield
         finally:
+            warming.cancel()
             await queries.close()
 
     app = FastAPI(
@@ -141,7 +145,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # the IRIs of a base with a path (https://example.org/fg/id/…) are served under that path
     app.add_middleware(BasePath, prefixes=served_prefixes(settings.base_iri, settings.public_url))
-    areas = (sparql, ui, api, artefacts, reconcile, network, linked_data)
+    areas = (sparql, ui, api, browse, artefacts, reconcile, network, linked_data)
     for area in areas:  # linked data matches any path: last
         # the areas' routes join the app's own list, flat: `include_router` would nest them
         # in a lazily resolved branch that `answer_head` and the route listing cannot see

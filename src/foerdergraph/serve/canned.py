@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from foerdergraph.query.canned import CannedQuery, load_canned_queries
+from foerdergraph.query.canned import HEADER, CannedQuery, load_canned_queries
 from foerdergraph.serve.workers import encode_term
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,8 @@ class CannedQueries:
         return self.queries.get(name)
 
     def summaries(self) -> list[dict[str, object]]:
-        """What the UI and /api/queries show: name, title, description, parameters, text."""
+        """What the UI and /api/queries show: name, title, description, parameters, the text,
+        and the text split into `body` (what the editor shows) and `notes` (its commentary)."""
         return [
             {
                 "name": q.name,
@@ -41,6 +42,8 @@ class CannedQueries:
                 "description": q.description,
                 "parameters": [asdict(p) for p in q.parameters],
                 "text": q.text,
+                "body": commentary(q.text)[0],
+                "notes": commentary(q.text)[1],
             }
             for q in self.queries.values()
         ]
@@ -52,3 +55,19 @@ class CannedQueries:
             variable.value: encode_term(term)
             for variable, term in query.substitutions(values).items()
         }
+
+
+def commentary(text: str) -> tuple[str, str]:
+    """The query without its whole-line comments, and those comments as prose (the `#+`
+    header left out: the page shows it as title and description). The editor shows the body,
+    the notes go above it: why the query is shaped for the optimiser is for the curious, not
+    in the way of reading or editing the query."""
+    body, notes = [], []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if not stripped.startswith(HEADER):
+                notes.append(stripped.lstrip("#").strip())
+        else:
+            body.append(line)
+    return "\n".join(body).strip() + "\n", " ".join(n for n in notes if n)

@@ -427,11 +427,31 @@ def check_query(text: str, graphs_in_store: Collection[str]) -> CheckedQuery:
     prologue = _prologue(found)
     form = _form(expanded, found, prologue)
     start = found[prologue.end].start if prologue.end < len(found) else len(expanded)
+    implicit = _implicit_prefixes(found, prologue)
+    prologue.prefixes.update(implicit)
     _check_no_service(expanded, start, prologue.prefixes)
     _check_prefixes(found, prologue)
     default, named = _dataset(expanded, found, prologue)
     check_graphs([*default, *named], graphs_in_store, "FROM")
-    return CheckedQuery(text=expanded, form=form, from_graphs=default, from_named_graphs=named)
+    # on the first line, before the text: Oxigraph's line numbers in errors stay the user's
+    declared = "".join(f"PREFIX {p}: <{iri}> " for p, iri in implicit.items())
+    return CheckedQuery(
+        text=declared + expanded, form=form, from_graphs=default, from_named_graphs=named
+    )
+
+
+def _implicit_prefixes(found: list[_Token], prologue: _Prologue) -> dict[str, str]:
+    """The service's common prefixes (`PREFIXES`) the query uses without declaring: they are
+    predeclared, so `fg:`, `skos:` or `org:` work without a PREFIX line. An explicit PREFIX
+    wins (it is in the prologue, so it is not listed here); any other undeclared prefix is
+    still refused by `_check_prefixes`."""
+    return {
+        token.prefix: PREFIXES[token.prefix]
+        for token in found[prologue.end :]
+        if token.kind == PNAME
+        and token.prefix not in prologue.prefixes
+        and token.prefix in PREFIXES
+    }
 
 
 def check_graphs(iris: Collection[str], graphs_in_store: Collection[str], what: str) -> None:

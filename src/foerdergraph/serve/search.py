@@ -1,28 +1,37 @@
-"""Entity search for the autocomplete box: substring match over preferred and alternative labels.
+"""Entity search for the search page, the autocomplete box and `/api/search`.
 
-A SPARQL query with the search text bound by substitution (never pasted into the query; pyoxigraph
-only substitutes projected variables, hence ?needle in the SELECT). It scans
-the label triples only, which stays well under a second at a million triples; ranking (exact,
-then prefix, then substring; preferred before alternative labels; shorter first) happens here.
+Matching is accent- and case-insensitive: labels and the search text are folded alike (NFKD,
+combining marks dropped, case-folded, so "Muenster", "münster" and "MÜNSTER" all meet "Münster"
+where the umlaut is written, and "ß" meets "ss"). SPARQL cannot fold accents, so the label
+triples are read once per build (`labels.rq`, about a second on the real project) into an index
+kept in memory; a search then scans the folded labels in Python, a few milliseconds. Ranking:
+exact, then prefix, then a word of the label starting with the text, then any substring; a
+preferred label before an alternative one; shorter labels first.
 """
 
 from __future__ import annotations
 
+import threading
+import unicodedata
 from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-SEARCH_QUERY = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?needle ?entity ?matched ?kind ?label ?type WHERE {
-  VALUES (?labelProperty ?kind) { (skos:prefLabel "pref") (skos:altLabel "alt") }
-  ?entity ?labelProperty ?matched .
-  FILTER(CONTAINS(LCASE(STR(?matched)), ?needle))
-  OPTIONAL { ?entity skos:prefLabel ?label }
-  OPTIONAL { ?entity a ?type }
-}
-LIMIT 2000
-"""
+if TYPE_CHECKING:  # httpx stays out of a local server's start-up
+    from foerdergraph.remote.remote_store import QuadSource
+
+LABELS_QUERY = (files("foerdergraph.serve.browse") / "labels.rq").read_text(encoding="utf-8")
+RANKS = ("exact", "prefix", "word", "substring")
+
+
+def fold(text: str) -> str:
+    """The form labels are compared in: no accents, case-folded (ß → ss), single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class Hit:
     label: str
     matched: str
     types: tuple[str, ...]
+    rank: str
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -38,40 +48,133 @@ class Hit:
             "label": self.label,
             "matched": self.matched,
             "types": list(self.types),
+            "rank": self.rank,
         }
 
 
-def search_labels(store: ox.Store, text: str, limit: int) -> list[Hit]:
-    """Entities whose prefLabel or altLabel contains `text`, best matches first."""
-    needle = " ".join(text.split()).lower()
-    if len(needle) < 2:
-        return []
-    rows = store.query(
-        SEARCH_QUERY,
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable("needle"): ox.Literal(needle)},
-    )
-    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
-    best: dict[str, tuple[tuple[int, int, int], str, str]] = {}
-    types: dict[str, set[str]] = {}
-    for row in rows:
-        entity = row["entity"]
-        if not isinstance(entity, ox.NamedNode):
-            continue
-        matched = row["matched"].value
-        lowered = matched.lower()
-        rank = (
-            0 if lowered == needle else 1 if lowered.startswith(needle) else 2,
-            0 if row["kind"].value == "pref" else 1,
-            len(matched),
-        )
-        label = row["label"].value if row["label"] is not None else matched
-        if entity.value not in best or rank < best[entity.value][0]:
-            best[entity.value] = (rank, label, matched)
-        if row["type"] is not None:
-            types.setdefault(entity.value, set()).add(row["type"].value)
-    ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][1]))
-    return [
-        Hit(iri, label, matched, tuple(sorted(types.get(iri, ()))))
-        for iri, (_, label, matched) in ordered[:limit]
-    ]
+@dataclass(frozen=True)
+class _Label:
+    iri: str
+    text: str
+    folded: str
+    preferred: bool
+
+
+class LabelIndex:
+    """Every skos:prefLabel and skos:altLabel of one build, folded, with each entity's types."""
+
+    def __init__(self, store: QuadSource) -> None:
+        rows = store.query(LABELS_QUERY, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+        labels: dict[tuple[str, str, bool], _Label] = {}
+        self.names: dict[str, str] = {}
+        self.types: dict[str, set[str]] = {}
+        for row in rows:
+            entity, text = row["entity"], row["text"].value
+            if not isinstance(entity, ox.NamedNode):
+                continue
+            preferred = row["kind"].value == "pref"
+            labels[(entity.value, text, preferred)] = _Label(
+                entity.value, text, fold(text), preferred
+            )
+            if preferred and (entity.value not in self.names or row["lang"].value == "de"):
+                self.names[entity.value] = text
+            if row["type"] is not None:
+                self.types.setdefault(entity.value, set()).add(row["type"].value)
+        self.labels = list(labels.values())
+
+    def search(self, text: str, limit: int, kind: str | None = None) -> list[Hit]:
+        """The best `limit` entities whose labels contain `text` (of type `kind` if given)."""
+        needle = fold(text)
+        if len(needle) < 2:
+            return []
+        best: dict[str, tuple[tuple[int, int, int], _Label]] = {}
+        for label in self.labels:
+            rank = _rank(label.folded, needle)
+            if rank is None or (kind is not None and kind not in self.types.get(label.iri, ())):
+                continue
+            key = (rank, 0 if label.preferred else 1, len(label.text))
+            if label.iri not in best or key < best[label.iri][0]:
+                best[label.iri] = (key, label)
+        ordered = sorted(best.values(), key=lambda item: (item[0], self._name(item[1])))
+        return [
+            Hit(
+                label.iri,
+                self._name(label),
+                label.text,
+                tuple(sorted(self.types.get(label.iri, ()))),
+                RANKS[key[0]],
+            )
+            for key, label in ordered[:limit]
+        ]
+
+    def _name(self, label: _Label) -> str:
+        return self.names.get(label.iri, label.text)
+
+
+def _rank(folded: str, needle: str) -> int | None:
+    """0 exact, 1 prefix, 2 start of a word, 3 substring; None when `needle` is not in it."""
+    at = folded.find(needle)
+    if at < 0:
+        return None
+    if folded == needle:
+        return 0
+    if at == 0:
+        return 1
+    if any(not folded[i - 1].isalnum() for i in _positions(folded, needle)):
+        return 2
+    return 3
+
+
+def _positions(folded: str, needle: str) -> list[int]:
+    """Every index (after the first character) where `needle` occurs in `folded`."""
+    found, at = [], folded.find(needle, 1)
+    while at >= 0:
+        found.append(at)
+        at = folded.find(needle, at + 1)
+    return found
+
+
+class IndexCache:
+    """One `LabelIndex` per release folder, made in the caller's thread on first use; the
+    previous build's index is dropped when a new one is made."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[Path, str] | None = None
+        self._index: LabelIndex | None = None
+
+    def get(self, key: tuple[Path, str], store: QuadSource) -> LabelIndex:
+        with self._lock:
+            if self._key != key or self._index is None:
+                self._index = LabelIndex(store)
+                self._key = key
+            return self._index
+
+
+INDEXES = IndexCache()
+"""One per process: every app of the process reads the same release folders."""
+
+
+def ranked(
+    release: tuple[Path, str], store: QuadSource, text: str, limit: int, kind: str | None
+) -> list[Hit]:
+    """The best hits in the build `release` (its folder and id) names; blocking (a thread)."""
+    return INDEXES.get(release, store).search(text, limit, kind)
+
+
+class BadType(ValueError):
+    """A `type` parameter that is neither an IRI nor a prefixed name of a known prefix."""
+
+
+def expand_type(raw: str, prefixes: dict[str, str]) -> str | None:
+    """The class IRI a `type` parameter names: an absolute IRI, or `fg:Organisation`."""
+    if not raw:
+        return None
+    if raw.startswith(("http://", "https://", "urn:")):
+        return raw
+    prefix, colon, local = raw.partition(":")
+    if colon and prefix in prefixes:
+        return prefixes[prefix] + local
+    known = ", ".join(f"{p}:" for p in prefixes)
+    raise BadType(f"parameter 'type': {raw!r} is neither an IRI nor a prefixed name of {known}")

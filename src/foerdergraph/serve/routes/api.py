@@ -12,7 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from foerdergraph.serve.context import Served
-from foerdergraph.serve.search import search_labels
+from foerdergraph.serve.search import BadType, expand_type, ranked
 
 SWAGGER_DIR = Path(str(files("swagger_ui") / "static"))
 """Swagger UI 5's files, installed from PyPI (`swagger-ui-py`) with the package (version 4,
@@ -29,10 +29,17 @@ def router(served: Served) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/api/search")
-    async def api_search(q: str = "", limit: int = 20) -> JSONResponse:
-        """Entities whose skos:prefLabel or skos:altLabel contains `q` (case-insensitive)."""
-        store = (await served.current()).store
-        hits = await served.lookup(search_labels, store, q, max(1, min(limit, 100)))
+    async def api_search(q: str = "", limit: int = 20, type: str = "") -> Response:
+        """Entities whose skos:prefLabel or skos:altLabel contains `q`, accent- and
+        case-insensitive, best first (`rank`: exact, prefix, word, substring); `type` (an IRI
+        or a prefixed name such as `fg:Organisation`) keeps only entities of that class."""
+        try:
+            kind = expand_type(type, served.data_prefixes)
+        except BadType as error:
+            return JSONResponse({"error": str(error), "parameter": "type"}, status_code=400)
+        release = await served.current()
+        key = (release.path, release.build_id)
+        hits = await served.lookup(ranked, key, release.store, q, max(1, min(limit, 100)), kind)
         return JSONResponse([hit.as_json() for hit in hits])
 
     @routes.get("/api/queries")

@@ -5,37 +5,24 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from foerdergraph.serve import linked_data
+from foerdergraph.serve import linked_data, results
+from foerdergraph.serve.canned import commentary
 from foerdergraph.serve.context import Served
 
-EDITOR_PREFIXES = (
-    "fg",
-    "role",
-    "fgd",
-    "skos",
-    "rdf",
-    "rdfs",
-    "dcterms",
-    "prov",
-    "org",
-    "schema",
-    "xsd",
-)
-"""Prefixes the editor's first query declares (the ones the canned queries use)."""
+FIRST_QUERY = """SELECT ?programme ?label WHERE {
+  ?programme a fg:FundingProgramme ;
+    skos:prefLabel ?label .
+}
+LIMIT 25
+"""
+"""The editor's first query: no PREFIX lines, the endpoint predeclares fg: and skos:."""
 
 
 async def editor_page(served: Served, request: Request) -> Response:
     """The editor, opened on the canned query `?example=` names or on a small first query."""
     selected = request.query_params.get("example", "")
     example = served.canned.get(selected)
-    prologue = "".join(
-        f"PREFIX {p}: <{ns}>\n" for p, ns in served.data_prefixes.items() if p in EDITOR_PREFIXES
-    )
-    initial = (
-        example.text
-        if example
-        else prologue + "\nSELECT ?s ?label WHERE {\n  ?s skos:prefLabel ?label .\n}\nLIMIT 25\n"
-    )
+    initial = commentary(example.text)[0] if example else FIRST_QUERY
     root = served.pages.root(request)
     config = {
         "root": root,
@@ -44,7 +31,7 @@ async def editor_page(served: Served, request: Request) -> Response:
             for ns, local in linked_data.IriMap(served.settings.base_iri, "").namespaces()
         ],
         "queries": served.canned.summaries(),
-        "prologue": prologue,
+        "prefixes": served.data_prefixes,
     }
     return served.pages.render(
         request,
@@ -53,6 +40,7 @@ async def editor_page(served: Served, request: Request) -> Response:
         selected=selected,
         initial_query=initial,
         config=config,
+        predeclared=list(results.PREFIXES),
     )
 
 

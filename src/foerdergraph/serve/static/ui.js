@@ -1,5 +1,6 @@
 // foerdergraph researcher UI: a dependency-free SPARQL highlighter over a textarea, canned
-// examples with parameter forms, the results table with downloads, and entity autocomplete.
+// examples with parameter forms (their commentary above the editor, not in the query), the
+// result views of results.js with downloads, and entity autocomplete.
 "use strict";
 (function () {
   const config = JSON.parse(document.getElementById("ui-config").textContent);
@@ -58,8 +59,10 @@
     const params = $("example-params");
     params.innerHTML = "";
     $("example-description").textContent = q ? q.description : "";
+    $("example-notes").hidden = !(q && q.notes);
+    $("example-notes-text").textContent = q ? q.notes : "";
     if (!q) { currentExample = null; return; }
-    editor.value = q.text;
+    editor.value = q.body;
     repaint();
     for (const p of q.parameters) {
       const div = document.createElement("div");
@@ -75,6 +78,7 @@
   if ($("examples").value) chooseExample($("examples").value);
 
   // ---------------------------------------------------------------- running
+  const DOWNLOADS = [["csv", "download-csv"], ["tsv", "download-tsv"], ["json", "download-json"]];
   function requestUrl(format) {
     if (currentExample) {
       const params = new URLSearchParams();
@@ -100,53 +104,19 @@
     return iri;
   }
 
-  function cell(binding) {
-    const td = document.createElement("td");
-    if (!binding) return td;
-    if (binding.type === "uri") {
-      const a = document.createElement("a");
-      a.href = localHref(binding.value);
-      a.textContent = binding.value;
-      td.appendChild(a);
-    } else {
-      td.textContent = binding.type === "bnode" ? "_:" + binding.value : binding.value;
-      if (binding["xml:lang"]) td.lang = binding["xml:lang"];
-    }
-    return td;
-  }
-
   function renderTable(data) {
     const out = $("results");
-    out.innerHTML = "";
     if ("boolean" in data) {
       out.innerHTML = `<p>Answer: <strong>${data.boolean}</strong></p>`;
       return 1;
     }
-    const vars = data.head.vars, rows = data.results.bindings;
-    const table = document.createElement("table");
-    table.id = "results-table";
-    const caption = document.createElement("caption");
-    caption.className = "visually-hidden";
-    caption.textContent = "Query results";
-    table.appendChild(caption);
-    const head = table.createTHead().insertRow();
-    for (const v of vars) {
-      const th = document.createElement("th");
-      th.scope = "col"; th.textContent = v; head.appendChild(th);
-    }
-    const body = table.createTBody();
-    for (const row of rows) {
-      const tr = body.insertRow();
-      for (const v of vars) tr.appendChild(cell(row[v]));
-    }
-    out.appendChild(table);
-    return rows.length;
+    return window.fgResults.render(out, data, { prefixes: config.prefixes, localHref });
   }
 
   async function run() {
     const status = $("status");
     status.textContent = "Running…";
-    for (const id of ["download-csv", "download-json"]) $(id).hidden = true;
+    for (const id of DOWNLOADS.map((d) => d[1])) $(id).hidden = true;
     const started = performance.now();
     try {
       const { url, init } = requestUrl("json");
@@ -177,7 +147,7 @@
   }
 
   async function offerDownloads() {
-    for (const [format, id] of [["csv", "download-csv"], ["json", "download-json"]]) {
+    for (const [format, id] of DOWNLOADS) {
       const { url, init } = requestUrl(format);
       const link = $(id);
       if (init.method === "POST") {
@@ -230,9 +200,9 @@
   input.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") { e.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }
     else if (e.key === "ArrowUp") { e.preventDefault(); mark(Math.max(active - 1, 0)); }
-    else if (e.key === "Enter") { e.preventDefault(); go(active >= 0 ? active : 0); }
+    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); go(active); }
     else if (e.key === "Escape") closeList();
   });
   input.addEventListener("blur", () => setTimeout(closeList, 100));
-  $("search-form").addEventListener("submit", (e) => e.preventDefault());
+  // Enter without a chosen suggestion submits the form: the search page lists every hit
 })();
