@@ -13,8 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.routing import Route
 
-from foerdergraph.serve import linked_data, negotiation, results
+from foerdergraph.serve import document_cache, linked_data, negotiation, results
 from foerdergraph.serve.context import HTML, Served, vary
+from foerdergraph.serve.release import Release
 from foerdergraph.serve.representations import EXTENSIONS, RDF_OFFERS, pick_format, rdf_document
 
 
@@ -70,13 +71,32 @@ def split_extension(path: str) -> tuple[str, str | None]:
 
 
 async def resource(served: Served, path: str, request: Request) -> Response:
-    """Dereference an IRI the build minted: 200 with Content-Location (docs/serving.md)."""
+    """Dereference an IRI the build minted: 200 with Content-Location and an ETag
+    (docs/serving.md). Documents of a local release are rendered once and then answered
+    from `served.documents`; a remote store may change under the same release, so its
+    documents are rendered every time."""
     release = await served.current()
-    store = release.store
     stem, ext = split_extension(path)
+    name = pick_format(request, ext, allow_html=True)
+    if not isinstance(release.store, ox.Store):
+        return await render_resource(served, release, request, stem, ext, name)
+    key = (served.pages.root(request), stem, ext or "", name or "", request.url.query)
+    cached = served.documents.get(str(release.path), key)
+    if cached is None:
+        response = await render_resource(served, release, request, stem, ext, name)
+        cached = served.documents.put(str(release.path), key, response)
+        if cached is None:
+            return response
+    return document_cache.answer(request, cached)
+
+
+async def render_resource(
+    served: Served, release: Release, request: Request, stem: str, ext: str | None, name: str | None
+) -> Response:
+    """The answer for `stem` in the representation `name` (None: none fits), from the store."""
+    store = release.store
     pages = served.pages
     candidates = pages.iri_map(request).candidates(stem)
-    name = pick_format(request, ext, allow_html=True)
     if name in results.GRAPH_FORMATS:
         return await rdf_resource(served, request, store, candidates, stem, name)
     iri = await served.lookup(linked_data.first_existing, store, candidates)
