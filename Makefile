@@ -39,7 +39,8 @@ lint: check
 eval: install ## score the extractor on the devset and the seeds
 	$(BIN)/foerdergraph eval
 
-bench: install ## timing goals; prints a table for the README
+bench: install ## timing goals (HTTP with wrk, installed from Debian when missing); prints the README tables
+	sh benchmarks/ensure_wrk.sh
 	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 	$(BIN)/python -m benchmarks.bench_extract
 

@@ -20,33 +20,28 @@ import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
 
 from benchmarks.dataset import BIN, PROJECT, Built, build, tree_rss_kb
-from benchmarks.load import LoadResult, median, percentile, run_load
+from benchmarks.http_wrk import ratio_table, wrk_comparison
+from benchmarks.load import median, percentile, run_load
 from benchmarks.servers import (
     COPY_S,
     foerdergraph_server,
     free_port,
-    oxigraph_server,
     process,
-    rdflib_endpoint_server,
     wait_until,
 )
 from foerdergraph.publish.dumps import FORMATS, serialise
 from foerdergraph.query.canned import load_canned_queries
 
 FG = "https://w3id.org/foerdergraph/ontology#"
-JSON_RESULTS = "application/sparql-results+json"
 QUERY_RUNS, QUERY_SECONDS = 5, 20.0
 TIMEOUT_S = 60
 """Longest a single query may take anywhere in the benchmark (servers' limit, client timeout,
 bare runs); slower answers count as errors in the tables."""
-LOOKUP_REQUESTS, LOOKUP_SECONDS = 3000, 8.0
-HEAVY_REQUESTS, HEAVY_SECONDS = 16, 20.0
 
 
 def machine() -> dict[str, str]:
@@ -78,7 +73,14 @@ def machine() -> dict[str, str]:
         "memory": f"{memory_kb / 1024 / 1024:.0f} GB",
         "python": platform.python_version(),
         **{name: version(name) for name in packages},
+        "wrk": wrk_version(),
     }
+
+
+def wrk_version() -> str:
+    """`wrk -v` names its version on the first line (and exits 1)."""
+    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    return " ".join(done.stdout.split()[:2])
 
 
 def sample_iris(store: ox.Store) -> tuple[str, str]:
@@ -150,64 +152,6 @@ def canned_latency(url: str, store_dir: Path, partner: str) -> list[dict[str, ob
     return rows
 
 
-def http_comparison(built: Built, entity: str, nquads: Path) -> list[dict[str, object]]:
-    """Requests/s and p50/p99 at concurrency 1 and 8, three servers, two workloads."""
-    recurring = (PROJECT / "queries" / "recurring-partners.rq").read_text("utf-8")
-    construct = f"CONSTRUCT {{ <{entity}> ?p ?o }} WHERE {{ <{entity}> ?p ?o }}"
-    local_path = "/" + entity.split("/", 3)[3].split("/", 1)[1]  # drop the base's host + first
-    env = {**built.env(), "FOERDERGRAPH_QUERY_TIMEOUT": str(TIMEOUT_S)}
-    results: list[dict[str, object]] = []
-
-    def measure(server: str, workload: str, request: object, heavy: bool) -> None:
-        for concurrency in (1, 8):
-            load: LoadResult = run_load(
-                request,  # type: ignore[arg-type]
-                concurrency,
-                HEAVY_REQUESTS if heavy else LOOKUP_REQUESTS,
-                HEAVY_SECONDS if heavy else LOOKUP_SECONDS,
-                TIMEOUT_S + 5,
-            )
-            results.append(
-                {
-                    "server": server,
-                    "workload": workload,
-                    "concurrency": concurrency,
-                    "rps": load.per_second,
-                    "p50_ms": load.percentile(50) * 1000,
-                    "p99_ms": load.percentile(99) * 1000,
-                    "requests": load.requests,
-                    "errors": load.errors,
-                }
-            )
-            print(f"  {server} {workload} c={concurrency}: {load.per_second:.2f} req/s", flush=True)
-
-    def sparql(base: str, text: str, accept: str) -> object:
-        target = f"{base}?query={quote(text)}"
-        return lambda client: client.get(target, headers={"Accept": accept})
-
-    def measure_sparql(server: str, endpoint: str) -> None:
-        """The two SPARQL workloads every server gets."""
-        lookup = sparql(endpoint, construct, "text/turtle")
-        measure(server, "entity lookup (SPARQL CONSTRUCT)", lookup, False)
-        measure(server, "recurring-partners", sparql(endpoint, recurring, JSON_RESULTS), True)
-
-    with foerdergraph_server(env) as served:
-        url = served.url
-        page = url + local_path.lstrip("/")
-        measure(
-            "foerdergraph",
-            "entity lookup (linked data)",
-            lambda client: client.get(page, headers={"Accept": "text/turtle"}),
-            False,
-        )
-        measure_sparql("foerdergraph", url + "sparql")
-    with oxigraph_server(nquads) as url:
-        measure_sparql("oxigraph server", url + "query")
-    with rdflib_endpoint_server(nquads) as url:
-        measure_sparql("rdflib-endpoint", url)
-    return results
-
-
 def dump_times(store: ox.Store) -> dict[str, float]:
     """Seconds to write each format from the store (the union is computed per triple format)."""
     times = {}
@@ -254,7 +198,7 @@ def bench_size(triples: int, workdir: Path) -> dict[str, object]:
         canned = canned_latency(served.url, release / "store", partner)
     print("  canned queries done", flush=True)
     dumps = dump_times(store)
-    http = http_comparison(built, entity, nquads)
+    http = wrk_comparison(built, store, entity, nquads)
     return {
         "triples": built.triples,
         "synth_s": built.synth_seconds,
@@ -274,7 +218,7 @@ def report(results: list[dict[str, object]], info: dict[str, str]) -> str:
         f"Machine: {info['cpu']}, {info['nproc']} CPUs, {info['memory']} RAM; Python "
         f"{info['python']}, pyoxigraph {info['pyoxigraph']}, oxigraph server {info['oxigraph']}, "
         f"rdflib {info['rdflib']}, rdflib-endpoint {info['rdflib-endpoint']}, fastapi "
-        f"{info['fastapi']}, uvicorn {info['uvicorn']}.",
+        f"{info['fastapi']}, uvicorn {info['uvicorn']}; load generator {info['wrk']}.",
         "",
     ]
     for r in results:
@@ -308,50 +252,11 @@ def report(results: list[dict[str, object]], info: dict[str, str]) -> str:
                 f"| {h['server']} | {h['workload']} | {h['concurrency']} | {h['rps']:.2f} | "
                 f"{h['p50_ms']:.1f} | {h['p99_ms']:.1f} | {h['errors']} |"
             )
-        lines += ["", ratios(r["http"]), "", "| dump | seconds |", "|---|---|"]
+        lines += ["", "Ratios (medians of interleaved wrk rounds):", "", *ratio_table(r["http"])]
+        lines += ["", "| dump | seconds |", "|---|---|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in r["dumps_s"].items()]
         lines.append("")
     return "\n".join(lines)
-
-
-def ratios(http: list[dict[str, object]]) -> str:
-    """Our throughput relative to the others at concurrency 8 (the issue's targets)."""
-
-    def rps(server: str, workload: str) -> float:
-        return next(
-            (
-                float(h["rps"])
-                for h in http
-                if h["server"] == server and h["workload"] == workload and h["concurrency"] == 8
-            ),
-            0.0,
-        )
-
-    def p50(server: str, workload: str) -> float:
-        return next(
-            (
-                float(h["p50_ms"])
-                for h in http
-                if h["server"] == server and h["workload"] == workload and h["concurrency"] == 8
-            ),
-            0.0,
-        )
-
-    ours_page = rps("foerdergraph", "entity lookup (linked data)")
-    ours_rec = rps("foerdergraph", "recurring-partners")
-    construct = "entity lookup (SPARQL CONSTRUCT)"
-    parts = []
-    for other in ("rdflib-endpoint", "oxigraph server"):
-        page, rec = rps(other, construct), rps(other, "recurring-partners")
-        parts.append(
-            f"vs {other}: entity lookup {ours_page / page if page else 0:.2f}×, "
-            f"recurring-partners {ours_rec / rec if rec else 0:.2f}× the requests/s"
-        )
-    lat = p50("foerdergraph", "recurring-partners") / (
-        p50("oxigraph server", "recurring-partners") or 1
-    )
-    parts.append(f"recurring-partners p50 latency {lat:.2f}× the Oxigraph server's")
-    return "Ratios at concurrency 8 — " + "; ".join(parts) + "."
 
 
 def main() -> None:

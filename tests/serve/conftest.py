@@ -166,6 +166,7 @@ def serve_process(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                "--access-log",  # tests read what the server logged of their requests
             ],
             env=env,
             stdout=output,

@@ -72,9 +72,11 @@ def test_unexpected_error_is_one_log_line_and_a_plain_500(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the disk went away\nsecond line")
 
-    monkeypatch.setattr(linked_data, "describe_first", broken)
+    monkeypatch.setattr(linked_data, "description_units", broken)
     with caplog.at_level(logging.DEBUG, logger="foerdergraph"):
-        response = client.get("/id/programme/efre-nrw", headers={"Accept": "text/turtle", **ORIGIN})
+        response = client.get(  # a query of its own: not a document the server already holds
+            "/id/programme/efre-nrw?probe=broken", headers={"Accept": "text/turtle", **ORIGIN}
+        )
     assert response.status_code == 500
     assert response.headers["content-type"].startswith("text/plain")
     assert response.headers["access-control-allow-origin"] == "*"

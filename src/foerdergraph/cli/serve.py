@@ -47,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="answer SPARQL and linked-data lookups from this SPARQL 1.1 server instead of the "
         "local store (default FOERDERGRAPH_STORE; docs/scaling.md)",
     )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per request (off by default: at thousands of lookups a second the "
+        "log line costs more than the lookup; a proxy in front usually logs anyway)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -83,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         log_level="info",
         proxy_headers=False,
+        access_log=args.access_log,
         http=header_timeout_protocol(settings.header_timeout_s),
     )
     return 0

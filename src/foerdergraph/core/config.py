@@ -83,6 +83,9 @@ class Settings:
     """Largest release (in quads) each query worker also loads into its own memory, where
     analytical queries run up to twice as fast; it costs about 0.4 GB per million quads per
     worker. 0 = always answer from the on-disk store. See docs/serving.md."""
+    page_triples: int = field(default_factory=lambda: _env_int("FOERDERGRAPH_PAGE_TRIPLES", 1000))
+    """Triples on one page of a linked-data description; a longer one (a hub) is served in
+    pages linked with Hydra and `Link` headers. See docs/serving.md, "Paged descriptions"."""
     public_url: str | None = field(
         default_factory=lambda: os.environ.get("FOERDERGRAPH_PUBLIC_URL") or None
     )

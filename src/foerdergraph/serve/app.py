@@ -107,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
         queries.switch(release)
         pages.build_id = release.build_id
         app.state.release = release
+        served.documents.clear()
 
     watcher = ReleaseWatcher(settings.current_build, first, opener, switched)
     served = Served(

@@ -7,7 +7,7 @@ routers never import each other's state, so a route area can be read (and tested
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
@@ -18,6 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from foerdergraph.core.config import Settings
 from foerdergraph.serve import linked_data, negotiation
 from foerdergraph.serve.canned import CannedQueries
+from foerdergraph.serve.document_cache import DocumentCache
 from foerdergraph.serve.pages import Pages
 from foerdergraph.serve.querying import QueryService
 from foerdergraph.serve.release import Release
@@ -46,6 +47,8 @@ class Served:
     pages: Pages
     canned: CannedQueries
     data_prefixes: dict[str, str]
+    documents: DocumentCache = field(default_factory=DocumentCache)
+    """Rendered linked-data documents of the release in service (`document_cache.py`)."""
 
     async def lookup(self, func: Callable[..., T], *args: Any) -> T:
         """Run a bounded store lookup in a thread, off the event loop."""

@@ -12,8 +12,9 @@ bounded: one subject, its values, its evidence, and at most `INCOMING_LIMIT` inc
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice, pairwise
+from itertools import pairwise
 
 import pyoxigraph as ox
 
@@ -149,20 +150,6 @@ def first_existing(store: QuadSource, candidates: list[str]) -> str | None:
     return next((iri for iri in candidates if exists(store, iri)), None)
 
 
-def describe_first(
-    store: QuadSource, candidates: list[str], max_quads: int | None = None
-) -> list[ox.Triple] | None:
-    """The description of the first candidate IRI the store knows (None when it knows none).
-
-    Describing first and asking `exists` only when the description is empty spares the
-    common request a lookup: an IRI with statements of its own plainly exists."""
-    for iri in candidates:
-        triples = describe(store, iri, max_quads)
-        if triples or exists(store, iri):
-            return triples
-    return None
-
-
 class DescriptionTooLarge(Exception):
     """`describe` met more quads than its budget allowed (the caller retries off the loop)."""
 
@@ -174,46 +161,58 @@ def describe(store: QuadSource, iri: str, max_quads: int | None = None) -> list[
     With `max_quads`, reading more quads than that raises DescriptionTooLarge: a caller can
     then describe the common small resource on the spot and hand only the rare large one to a
     thread, knowing how much work the first attempt can cost at most."""
+    return [triple for unit in description_units(store, iri, max_quads) for triple in unit]
+
+
+def description_units(
+    store: QuadSource, iri: str, max_quads: int | None = None
+) -> Iterator[list[ox.Triple]]:
+    """`describe`'s triples in units a page never splits: one statement of `iri` with the
+    statements of the blank nodes below it, or one reified statement about it; each triple
+    comes once. Read lazily, so the first page of a hub costs only what it shows."""
     left = max_quads
 
-    def quads(*pattern: object) -> list[ox.Quad]:
+    def quads(*pattern: object) -> Iterator[ox.Quad]:
         nonlocal left
-        found = store.quads_for_pattern(*pattern)
-        if left is None:
-            return list(found)
-        taken = list(islice(found, left + 1))
-        left -= len(taken)
-        if left < 0:
-            raise DescriptionTooLarge(iri)
-        return taken
+        for quad in store.quads_for_pattern(*pattern):
+            if left is not None:
+                left -= 1
+                if left < 0:
+                    raise DescriptionTooLarge(iri)
+            yield quad
+
+    seen: set[ox.Triple] = set()
+    visited: set[object] = set()
+
+    def closure(node: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
+        """The new statements of `node` and of the blank nodes below it."""
+        out: list[ox.Triple] = []
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current in visited:
+                continue
+            visited.add(current)
+            for quad in list(quads(current, None, None, None)):
+                if quad.triple not in seen:
+                    seen.add(quad.triple)
+                    out.append(quad.triple)
+                if isinstance(quad.object, ox.BlankNode):
+                    pending.append(quad.object)
+        return out
 
     subject = ox.NamedNode(iri)
-    seen: set[ox.Triple] = set()
-    out: list[ox.Triple] = []
-    pending: list[ox.NamedNode | ox.BlankNode] = [subject]
-    visited: set[object] = set()
-    while pending:
-        node = pending.pop()
-        if node in visited:
+    visited.add(subject)
+    for quad in quads(subject, None, None, None):
+        if quad.triple in seen:
             continue
-        visited.add(node)
-        for quad in quads(node, None, None, None):
-            triple = quad.triple
-            if triple not in seen:
-                seen.add(triple)
-                out.append(triple)
-            if isinstance(quad.object, ox.BlankNode):
-                pending.append(quad.object)
+        seen.add(quad.triple)
+        below = closure(quad.object) if isinstance(quad.object, ox.BlankNode) else []
+        yield [quad.triple, *below]
     for quad in quads(None, RDF_SUBJECT, subject, None):
-        pending_statement = quad.subject
-        if pending_statement in visited:
-            continue
-        visited.add(pending_statement)
-        for inner in quads(pending_statement, None, None, None):
-            if inner.triple not in seen:
-                seen.add(inner.triple)
-                out.append(inner.triple)
-    return out
+        statement = quad.subject
+        if isinstance(statement, ox.NamedNode | ox.BlankNode) and (unit := closure(statement)):
+            yield unit
 
 
 @dataclass(frozen=True)
@@ -310,12 +309,15 @@ def _statement_evidence(
     return found
 
 
-def view(store: QuadSource, iri: str) -> ResourceView:
-    """Gather the page of `iri`: label, types, properties with evidence, incoming links."""
+def view(store: QuadSource, iri: str, only: set[ox.Triple] | None = None) -> ResourceView:
+    """Gather the page of `iri`: label, types, properties with evidence, incoming links;
+    with `only` (one page of a hub's description), just the values stated in those triples."""
     subject = ox.NamedNode(iri)
     by_predicate: dict[str, list[object]] = defaultdict(list)
     graphs: set[str] = set()
     for quad in store.quads_for_pattern(subject, None, None, None):
+        if only is not None and quad.triple not in only:
+            continue
         if isinstance(quad.graph_name, ox.NamedNode):
             graphs.add(quad.graph_name.value)
         values = by_predicate[quad.predicate.value]

@@ -10,11 +10,12 @@ from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from foerdergraph.serve import linked_data, negotiation, results
+from foerdergraph.serve import document_cache, linked_data, negotiation, paging, results
 from foerdergraph.serve.context import HTML, Served, vary
+from foerdergraph.serve.release import Release
 from foerdergraph.serve.representations import EXTENSIONS, RDF_OFFERS, pick_format, rdf_document
 
 
@@ -43,22 +44,36 @@ def not_found(served: Served, request: Request, iri: str) -> Response:
 async def rdf_resource(
     served: Served, request: Request, store: Any, candidates: list[str], stem: str, name: str
 ) -> Response:
-    """The RDF description of the first candidate IRI the store knows, found, described
-    and serialised in one step (`small_lookup`): the common linked-data request, where
-    every hand-off costs more than the lookup itself."""
+    """The RDF description (or its page `page=`, docs/serving.md) of the first candidate IRI
+    the store knows, found, described and serialised in one step (`small_lookup`): the common
+    linked-data request, where every hand-off costs more than the lookup itself."""
     fmt, native = results.GRAPH_FORMATS[name]
+    number = paging.page_number(request.query_params.get("page"))
+    document_url = f"{served.pages.root(request)}{stem}.{name}"
+    prefixes = {**served.data_prefixes, "hydra": paging.HYDRA}
 
-    def serialised(max_quads: int | None) -> bytes | None:
-        triples = linked_data.describe_first(store, candidates, max_quads)
-        return (
-            None if triples is None else results.graph_bytes(triples, native, served.data_prefixes)
-        )
+    def serialised(max_quads: int | None) -> tuple[paging.Page | None, bytes] | None:
+        size = served.settings.page_triples
+        found = paging.first_page(store, candidates, number, size, max_quads)
+        if found is None or found[1] is None:
+            return None if found is None else (None, b"")
+        page = found[1]
+        triples = page.triples + paging.hydra_triples(page, document_url)
+        return page, results.graph_bytes(triples, native, prefixes)
 
-    body = await served.small_lookup(store, serialised)
-    if body is None:
+    answer = await served.small_lookup(store, serialised)
+    if answer is None:
         return not_found(served, request, candidates[0])
-    headers = {"Content-Location": f"{served.pages.root(request)}{stem}.{name}"}
-    return vary(Response(body, media_type=fmt.media_type, headers=headers))
+    page, body = answer
+    if page is None:
+        return vary(PlainTextResponse(f"there is no page {number} of {stem}", status_code=404))
+    return vary(Response(body, media_type=fmt.media_type, headers=page_headers(page, document_url)))
+
+
+def page_headers(page: paging.Page, document_url: str) -> dict[str, str]:
+    """Content-Location (the page's own URL when the description is paged) and Link."""
+    location = paging.page_url(document_url, page.number) if page.paged else document_url
+    return {"Content-Location": location, **paging.links(page, document_url)}
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
@@ -70,21 +85,49 @@ def split_extension(path: str) -> tuple[str, str | None]:
 
 
 async def resource(served: Served, path: str, request: Request) -> Response:
-    """Dereference an IRI the build minted: 200 with Content-Location (docs/serving.md)."""
+    """Dereference an IRI the build minted: 200 with Content-Location and an ETag
+    (docs/serving.md). Documents of a local release are rendered once and then answered
+    from `served.documents`; a remote store may change under the same release, so its
+    documents are rendered every time."""
     release = await served.current()
-    store = release.store
     stem, ext = split_extension(path)
+    name = pick_format(request, ext, allow_html=True)
+    if not isinstance(release.store, ox.Store):
+        return await render_resource(served, release, request, stem, ext, name)
+    key = (served.pages.root(request), stem, ext or "", name or "", request.url.query)
+    cached = served.documents.get(str(release.path), key)
+    if cached is None:
+        response = await render_resource(served, release, request, stem, ext, name)
+        cached = served.documents.put(str(release.path), key, response)
+        if cached is None:
+            return response
+    return document_cache.answer(request, cached)
+
+
+async def render_resource(
+    served: Served, release: Release, request: Request, stem: str, ext: str | None, name: str | None
+) -> Response:
+    """The answer for `stem` in the representation `name` (None: none fits), from the store."""
+    store = release.store
     pages = served.pages
     candidates = pages.iri_map(request).candidates(stem)
-    name = pick_format(request, ext, allow_html=True)
-    if name in results.GRAPH_FORMATS:
-        return await rdf_resource(served, request, store, candidates, stem, name)
+    try:
+        if name in results.GRAPH_FORMATS:
+            return await rdf_resource(served, request, store, candidates, stem, name)
+        number = paging.page_number(request.query_params.get("page"))
+    except paging.BadPage as error:
+        return vary(PlainTextResponse(str(error), status_code=400))
     iri = await served.lookup(linked_data.first_existing, store, candidates)
     if iri is None:
         return not_found(served, request, candidates[0])
 
     async def html() -> Response:
-        view = await served.lookup(linked_data.view, store, iri)
+        size = served.settings.page_triples
+        page = await served.lookup(paging.page_of, store, iri, number, size)
+        if page is None:
+            return served.html_or_text(request, 404, "Not found", f"there is no page {number}")
+        only = set(page.triples) if page.paged else None
+        view = await served.lookup(linked_data.view, store, iri, only)
         graph_info = next((g for g in release.graph_entries() if g["iri"] == iri), None)
         document_id = await served.lookup(linked_data.document_identifier, store, iri)
         return pages.render(
@@ -96,6 +139,8 @@ async def resource(served: Served, path: str, request: Request) -> Response:
             graph_info=graph_info,
             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
             document_id=document_id,
+            page=page,
+            headers=paging.links(page, pages.root(request) + stem),
         )
 
     return await rdf_document(
