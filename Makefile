@@ -24,8 +24,9 @@ serve: install ## build when no build exists, then serve on $(HOST):$(PORT)
 	test -e build/current/manifest.json || $(BIN)/foerdergraph build
 	$(BIN)/foerdergraph serve --host $(HOST) --port $(PORT)
 
-test: check ## every check, then the whole test suite (installs Debian's chromium for the UI test)
+test: check ## every check, then the whole test suite (installs Debian's chromium for the UI test and Virtuoso for the backend suite)
 	sh tests/serve/ensure_chromium.sh
+	sh tests/serve/ensure_virtuoso.sh
 	$(BIN)/python -m pytest
 
 check: install ## lint, formatting, types and the layer contracts (docs/architecture.md)

@@ -76,7 +76,9 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
         from foerdergraph.remote.remote_store import RemoteStore
         from foerdergraph.serve.remote import RemoteQueries
 
-        endpoints = Endpoints.from_url(settings.store_url)
+        endpoints = Endpoints.from_url(
+            settings.store_url, graphs_under=settings.base_iri + "graph/"
+        )
         remote = RemoteStore(endpoints, settings.query_timeout_s)
 
         def open_remote(current: Path) -> Release:
