@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from foerdergraph.remote import RemoteStoreError
 from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.replicas import FAILED_STATUS, Probe, Replicas
 from foerdergraph.remote.servers import possibly_cut
 from foerdergraph.remote.substitute import with_bindings
 
@@ -67,13 +68,52 @@ class RemoteStore:
     """A read-only view of the data on the remote server: the union of its named graphs under
     `endpoints.graphs_under`, whatever else the server holds."""
 
-    def __init__(self, endpoints: Endpoints, timeout_s: float) -> None:
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        timeout_s: float,
+        replicas: Replicas | None = None,
+        probe: Probe | None = None,
+    ) -> None:
         self.endpoints = endpoints
         self._client = endpoints.client(timeout_s)
         self._graphs: frozenset[str] | None = None
+        self.replicas = replicas
+        self._probe = probe
+        self._clients = {
+            r.base: r.endpoints.client(timeout_s) for r in (replicas.replicas if replicas else [])
+        }
 
     def close(self) -> None:
         self._client.close()
+        for client in self._clients.values():
+            client.close()
+
+    def _post(self, body: bytes) -> httpx.Response:
+        """POST a form to the server, or to the first replica in service that answers; a
+        replica that fails is taken out and the next one asked."""
+        headers = {"Accept": SPARQL_JSON, "Content-Type": FORM}
+        if self.replicas is None:
+            try:
+                return self._client.post(self.endpoints.query, content=body, headers=headers)
+            except httpx.TransportError as error:
+                raise unreachable(self.endpoints, error) from error
+        if self._probe is not None and self.replicas.any_due():
+            self.replicas.probe_due(self._probe)
+        for replica in self.replicas.order():
+            try:
+                response = self._clients[replica.base].post(
+                    replica.endpoints.query, content=body, headers=headers
+                )
+            except httpx.TransportError as error:
+                self.replicas.take_out(replica, str(unreachable(replica.endpoints, error)))
+                continue
+            if response.status_code in FAILED_STATUS:
+                self.replicas.take_out(replica, f"answered {response.status_code}")
+                continue
+            self.replicas.served(replica)
+            return response
+        raise self.replicas.none_left()
 
     def select(self, query: str, scoped: bool = True) -> ox.QuerySolutions | ox.QueryBoolean:
         """Run a SELECT or ASK on the data's graphs (all graphs when not `scoped`) and parse the
@@ -85,14 +125,7 @@ class RemoteStore:
                 self.named_graphs()
             assert self._graphs is not None
             form += self.endpoints.dataset(self._graphs)
-        try:
-            response = self._client.post(
-                self.endpoints.query,
-                content=urlencode(form).encode("ascii"),
-                headers={"Accept": SPARQL_JSON, "Content-Type": FORM},
-            )
-        except httpx.TransportError as error:
-            raise unreachable(self.endpoints, error) from error
+        response = self._post(urlencode(form).encode("ascii"))
         if response.status_code != 200:
             raise RemoteStoreError(
                 f"the SPARQL store at {self.endpoints.query} answered "

@@ -31,6 +31,7 @@ CHUNK_TRIPLES = 20_000
 GSP_UNSUPPORTED = {404, 405, 406, 415, 501}
 """GSP answers meaning "no Graph Store Protocol here", after which SPARQL Update is used."""
 UPLOAD_TIMEOUT_S = 600.0
+MOVE_ATTEMPTS = 4
 STAGING = "urn:x-foerdergraph:staging:"
 """Prefix of the graph a new graph is loaded into before it is moved over the old one: outside
 the data's graphs, so no query sees it half-loaded."""
@@ -140,7 +141,15 @@ class _Uploader:
         self._move(staged, iri)
 
     def _move(self, staged: str, iri: str) -> None:
-        self._update(f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{iri}>", f"moving <{iri}> in place")
+        """One update that swaps the graph; retried when the server gives up on it as a
+        transaction in conflict with readers (Virtuoso: SR171 "Transaction timed out")."""
+        text = f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{iri}>"
+        for attempt in range(MOVE_ATTEMPTS):
+            response = self._send("POST", self.endpoints.update, data={"update": text})
+            if response.status_code < 500 or attempt == MOVE_ATTEMPTS - 1:
+                break
+            time.sleep(0.5 * (attempt + 1))
+        self._check(response, f"moving <{iri}> in place")
 
     def drop(self, iri: str) -> None:
         if self.report.method == "gsp" and self.endpoints.gsp:
@@ -206,13 +215,15 @@ def remote_graph_counts(endpoints: Endpoints, timeout_s: float = 60.0) -> dict[s
 
 
 def upload_build(release_dir: Path, store_url: str, base_iri: str, progress: Progress) -> None:
-    """The build's last step with `--store`: upload, or fail with a BuildError that says the
-    local release is fine and only the server is behind."""
-    try:
-        endpoints = Endpoints.from_url(store_url, graphs_under=base_iri + "graph/")
-        upload_release(release_dir / "store", endpoints, base_iri, progress)
-    except RemoteStoreError as error:
-        raise BuildError(
-            f"the build is complete and current locally ({release_dir.name}), but the upload "
-            f"to {store_url} failed: {error}"
-        ) from error
+    """The build's last step with `--store`: upload to each server named (several, comma-
+    separated, are read replicas), or fail with a BuildError that says the local release is
+    fine and only that server is behind."""
+    for url in store_url.split(","):
+        try:
+            endpoints = Endpoints.from_url(url.strip(), graphs_under=base_iri + "graph/")
+            upload_release(release_dir / "store", endpoints, base_iri, progress)
+        except RemoteStoreError as error:
+            raise BuildError(
+                f"the build is complete and current locally ({release_dir.name}), but the "
+                f"upload to {url.strip()} failed: {error}"
+            ) from error

@@ -26,8 +26,9 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from foerdergraph.core.formats import written
-from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.endpoints import unreachable
 from foerdergraph.remote.remote_store import ask_value
+from foerdergraph.remote.replicas import FAILED_STATUS, Probe, Replicas
 from foerdergraph.remote.servers import Server, possibly_cut
 from foerdergraph.remote.substitute import with_bindings
 from foerdergraph.serve import results
@@ -114,26 +115,43 @@ def _finish(body: bytes, received: str, prepared: Prepared, server: Server) -> R
 
 
 class RemoteQueries:
-    """The query side of the remote backend: an async HTTP client to the server's endpoint."""
+    """The query side of the remote backend: async HTTP clients to the server, or to each of
+    its read replicas in turn (remote/replicas.py)."""
 
-    def __init__(self, endpoints: Endpoints, timeout_s: float, graphs: frozenset[str]) -> None:
-        self.endpoints = endpoints
+    def __init__(
+        self,
+        replicas: Replicas,
+        timeout_s: float,
+        graphs: frozenset[str],
+        probe: Probe | None = None,
+    ) -> None:
+        self.replicas = replicas
+        self.endpoints = replicas.replicas[0].endpoints
         self.timeout_s = timeout_s
         self.graphs = graphs
-        self._client: httpx.AsyncClient | None = None
+        self.probe = probe
+        self._clients: dict[str, httpx.AsyncClient] = {}
 
     async def start(self) -> None:
-        self._client = self.endpoints.async_client(self.timeout_s)
+        self._clients = {
+            r.base: r.endpoints.async_client(self.timeout_s) for r in self.replicas.replicas
+        }
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
 
     def switch(self, release: Release) -> None:
         self.graphs = release.graphs
 
     def health(self) -> dict[str, Any]:
-        return {"store": self.endpoints.base, "workers": [], "killed": 0, "in_memory": 0}
+        return {
+            "store": self.endpoints.base,
+            "replicas": self.replicas.status(),
+            "workers": [],
+            "killed": 0,
+            "in_memory": 0,
+        }
 
     def _over_time(self) -> Response:
         return to_response(
@@ -144,8 +162,38 @@ class RemoteQueries:
             )
         )
 
+    async def _upstream(
+        self, body: bytes, accept: str, deadline: float
+    ) -> httpx.Response | Response:
+        """The answer's head from the first replica in service that gives one; replicas that
+        cannot be reached or say they are down are taken out on the way."""
+        if self.probe is not None and self.replicas.any_due():
+            await run_in_threadpool(self.replicas.probe_due, self.probe)
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        for replica in self.replicas.order():
+            client = self._clients[replica.base]
+            outgoing = client.build_request(
+                "POST", replica.endpoints.query, content=body, headers=headers
+            )
+            try:
+                upstream = await asyncio.wait_for(
+                    client.send(outgoing, stream=True), deadline - time.monotonic()
+                )
+            except (TimeoutError, httpx.TimeoutException):
+                return self._over_time()
+            except httpx.TransportError as error:
+                self.replicas.take_out(replica, str(unreachable(replica.endpoints, error)))
+                continue
+            if upstream.status_code in FAILED_STATUS:
+                await upstream.aclose()
+                self.replicas.take_out(replica, f"answered {upstream.status_code}")
+                continue
+            self.replicas.served(replica)
+            return upstream
+        return to_response(QueryResponse.error(502, str(self.replicas.none_left())))
+
     async def answer(self, request: QueryRequest) -> Response:
-        assert self._client is not None, "start() first"
+        assert self._clients, "start() first"
         deadline = time.monotonic() + self.timeout_s
         prepared, text = await run_in_threadpool(_bound, request, self.graphs)
         if isinstance(prepared, QueryResponse):
@@ -156,23 +204,13 @@ class RemoteQueries:
         declared = prepared.checked.from_graphs or prepared.checked.from_named_graphs
         if len(form) == 1 and not declared:
             form += self.endpoints.dataset(self.graphs)
-        outgoing = self._client.build_request(
-            "POST",
-            self.endpoints.query,
-            content=urlencode(form).encode("ascii"),
-            headers={
-                "Accept": _asked_format(prepared, self.endpoints.server),
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+        upstream = await self._upstream(
+            urlencode(form).encode("ascii"),
+            _asked_format(prepared, self.endpoints.server),
+            deadline,
         )
-        try:
-            upstream = await asyncio.wait_for(
-                self._client.send(outgoing, stream=True), deadline - time.monotonic()
-            )
-        except (TimeoutError, httpx.TimeoutException):
-            return self._over_time()
-        except httpx.TransportError as error:
-            return to_response(QueryResponse.error(502, str(unreachable(self.endpoints, error))))
+        if isinstance(upstream, Response):
+            return upstream
         received = upstream.headers.get("content-type", "").split(";")[0].strip().lower()
         server = self.endpoints.server
         if (
