@@ -43,6 +43,8 @@ eval: install ## score the extractor on the devset and the seeds
 bench: install ## timing goals; prints a table for the README
 	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 	$(BIN)/python -m benchmarks.bench_extract
+	sh tests/serve/ensure_virtuoso.sh
+	$(BIN)/python -m benchmarks.bench_stores $(if $(STORE_SIZE),--size $(STORE_SIZE))
 
 drill: install ## 4 runaway and 8 cheap clients against `serve` on 127.0.0.1 for 60 s (README)
 	$(BIN)/python -m benchmarks.drill $(if $(DRILL_SECONDS),--seconds $(DRILL_SECONDS))
