@@ -383,3 +383,20 @@ def test_bindings_go_first_into_the_where_group() -> None:
     )
     with pytest.raises(ValueError, match="blank node"):
         with_bindings("SELECT * { ?s ?p ?v }", {"v": "_:b0"})
+
+
+def test_store_url_names_the_server_kind() -> None:
+    virtuoso = Endpoints.from_url(
+        "virtuoso+http://127.0.0.1:8890/",
+        env={"FOERDERGRAPH_STORE_USER": "u", "FOERDERGRAPH_STORE_PASSWORD": "p"},
+    )
+    assert (virtuoso.base, virtuoso.query) == (
+        "http://127.0.0.1:8890",
+        "http://127.0.0.1:8890/sparql",
+    )
+    assert virtuoso.gsp == "http://127.0.0.1:8890/sparql-graph-crud-auth"
+    assert isinstance(virtuoso.auth, httpx.DigestAuth) and virtuoso.server.max_rows == 10_000
+    plain = Endpoints.from_url("http://127.0.0.1:7878", env={})
+    assert plain.query.endswith("/query") and plain.server.max_rows is None
+    with pytest.raises(RemoteStoreError, match=r"unknown SPARQL server kind 'fuseki'.*virtuoso"):
+        Endpoints.from_url("fuseki+http://127.0.0.1:3030", env={})

@@ -100,6 +100,11 @@ class Endpoints:
         )
 
 
+def store_urls(store: str) -> list[str]:
+    """The servers `--store` names: one URL, or several comma-separated read replicas."""
+    return [url.strip() for url in store.split(",") if url.strip()]
+
+
 def unreachable(endpoints: Endpoints, error: Exception) -> RemoteStoreError:
     """The error every caller shows when the server cannot be reached at all."""
     return RemoteStoreError(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foerdergraph.remote import RemoteStoreError
-from foerdergraph.remote.endpoints import Endpoints
+from foerdergraph.remote.endpoints import Endpoints, store_urls
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,11 @@ class Replicas:
         self.release = ""
         self._turn = itertools.count()
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_store(cls, store: str, graphs_under: str) -> Replicas:
+        """The replica set `--store` names (one URL is a set of one)."""
+        return cls([Endpoints.from_url(u, graphs_under=graphs_under) for u in store_urls(store)])
 
     def order(self) -> Iterator[Replica]:
         """The replicas in service, starting with the next in turn (callers try them in this

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from foerdergraph.core.errors import BuildError
 from foerdergraph.core.formats import written
 from foerdergraph.remote import RemoteStoreError
-from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.endpoints import Endpoints, store_urls, unreachable
 from foerdergraph.remote.remote_store import RemoteStore
 
 CHUNK_TRIPLES = 20_000
@@ -218,12 +218,12 @@ def upload_build(release_dir: Path, store_url: str, base_iri: str, progress: Pro
     """The build's last step with `--store`: upload to each server named (several, comma-
     separated, are read replicas), or fail with a BuildError that says the local release is
     fine and only that server is behind."""
-    for url in store_url.split(","):
+    for url in store_urls(store_url):
         try:
-            endpoints = Endpoints.from_url(url.strip(), graphs_under=base_iri + "graph/")
+            endpoints = Endpoints.from_url(url, graphs_under=base_iri + "graph/")
             upload_release(release_dir / "store", endpoints, base_iri, progress)
         except RemoteStoreError as error:
             raise BuildError(
                 f"the build is complete and current locally ({release_dir.name}), but the "
-                f"upload to {url.strip()} failed: {error}"
+                f"upload to {url} failed: {error}"
             ) from error

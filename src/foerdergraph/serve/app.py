@@ -72,18 +72,12 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
     local store with its worker pool, or the remote server named by `settings.store_url`."""
     if settings.store_url:
         # imported here: the HTTP client is only needed with a remote store
-        from foerdergraph.remote.endpoints import Endpoints
         from foerdergraph.remote.remote_store import RemoteStore
         from foerdergraph.remote.replicas import Replicas, manifest_counts
         from foerdergraph.remote.upload import remote_graph_counts
         from foerdergraph.serve.remote import RemoteQueries
 
-        replicas = Replicas(
-            [
-                Endpoints.from_url(url.strip(), graphs_under=settings.base_iri + "graph/")
-                for url in settings.store_url.split(",")
-            ]
-        )
+        replicas = Replicas.from_store(settings.store_url, settings.base_iri + "graph/")
         probe = remote_graph_counts
         remote = RemoteStore(
             replicas.replicas[0].endpoints, settings.query_timeout_s, replicas, probe
