@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -309,6 +310,7 @@ def test_new_build_replaces_the_old_without_a_gap(kind: str, tmp_path: Path) -> 
         def watch() -> None:
             while uploading.is_set():
                 seen.append(remote_graph_counts(_endpoints(url)))
+                time.sleep(0.05)  # a busy reader, not a lock held without pause
 
         uploading.set()
         watcher = threading.Thread(target=watch)

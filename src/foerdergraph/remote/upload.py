@@ -31,7 +31,7 @@ CHUNK_TRIPLES = 20_000
 GSP_UNSUPPORTED = {404, 405, 406, 415, 501}
 """GSP answers meaning "no Graph Store Protocol here", after which SPARQL Update is used."""
 UPLOAD_TIMEOUT_S = 600.0
-MOVE_ATTEMPTS = 4
+MOVE_ATTEMPTS = 6
 STAGING = "urn:x-foerdergraph:staging:"
 """Prefix of the graph a new graph is loaded into before it is moved over the old one: outside
 the data's graphs, so no query sees it half-loaded."""
