@@ -24,8 +24,9 @@ serve: install ## build when no build exists, then serve on $(HOST):$(PORT)
 	test -e build/current/manifest.json || $(BIN)/foerdergraph build
 	$(BIN)/foerdergraph serve --host $(HOST) --port $(PORT)
 
-test: check ## every check, then the whole test suite (installs Debian's chromium for the UI test)
+test: check ## every check, then the whole test suite (installs Debian's chromium for the UI test and Virtuoso for the backend suite)
 	sh tests/serve/ensure_chromium.sh
+	sh tests/serve/ensure_virtuoso.sh
 	$(BIN)/python -m pytest
 
 check: install ## lint, formatting, types and the layer contracts (docs/architecture.md)
@@ -43,6 +44,8 @@ bench: install ## timing goals (HTTP with wrk, installed from Debian when missin
 	sh benchmarks/ensure_wrk.sh
 	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 	$(BIN)/python -m benchmarks.bench_extract
+	sh tests/serve/ensure_virtuoso.sh
+	$(BIN)/python -m benchmarks.bench_stores $(if $(STORE_SIZE),--size $(STORE_SIZE))
 
 drill: install ## 4 runaway and 8 cheap clients against `serve` on 127.0.0.1 for 60 s (README)
 	$(BIN)/python -m benchmarks.drill $(if $(DRILL_SECONDS),--seconds $(DRILL_SECONDS))

@@ -269,9 +269,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--base", help="base namespace for minted IRIs (default FOERDERGRAPH_BASE)")
     p.add_argument(
         "--store",
-        metavar="URL",
-        help="also upload the named graphs to this SPARQL 1.1 server (default FOERDERGRAPH_STORE;"
-        " docs/scaling.md)",
+        metavar="URL[,URL…]",
+        help="also upload the named graphs to this SPARQL 1.1 server, or to each of several "
+        "read replicas (virtuoso+http://… for Virtuoso; default FOERDERGRAPH_STORE; "
+        "docs/scaling.md)",
     )
     p.set_defaults(handler=cmd_build)
 

@@ -42,10 +42,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--store",
-        metavar="URL",
+        metavar="URL[,URL…]",
         default=None,
         help="answer SPARQL and linked-data lookups from this SPARQL 1.1 server instead of the "
-        "local store (default FOERDERGRAPH_STORE; docs/scaling.md)",
+        "local store, or spread them over several read replicas (virtuoso+http://… for "
+        "Virtuoso; default FOERDERGRAPH_STORE; docs/scaling.md)",
     )
     parser.add_argument(
         "--access-log",

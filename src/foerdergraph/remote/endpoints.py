@@ -2,19 +2,21 @@
 
 Servers lay their endpoints out differently (Oxigraph `/query` `/update` `/store`, Fuseki
 `/ds/query` `/ds/update` `/ds/data`, Virtuoso one `/sparql` plus `/sparql-graph-crud`), so the
-defaults follow Oxigraph and every URL can be set on its own. Credentials come only from the
-environment, never from command lines (which other users of the machine can read).
+defaults follow the server kind the URL names (`virtuoso+http://…`, remote/servers.py; Oxigraph
+otherwise) and every URL can be set on its own. Credentials come only from the environment,
+never from command lines (which other users of the machine can read).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
 from foerdergraph.remote import RemoteStoreError
+from foerdergraph.remote.servers import OXIGRAPH, Server, split_url
 
 NO_GSP = ("", "none", "off")
 """FOERDERGRAPH_STORE_GSP values that switch the Graph Store Protocol off (Update only)."""
@@ -30,20 +32,35 @@ class Endpoints:
     gsp: str | None
     auth: httpx.Auth | None = field(default=None, repr=False)
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    server: Server = OXIGRAPH
+    graphs_under: str = ""
+    """Only named graphs whose IRI starts with this are the data's (the build's `<base>graph/`);
+    the server's own graphs (Virtuoso's system graphs) are never part of an answer."""
 
     @classmethod
-    def from_url(cls, url: str, env: Mapping[str, str] | None = None) -> Endpoints:
-        """Endpoints for `url`: Oxigraph's layout unless FOERDERGRAPH_STORE_QUERY, _UPDATE or
-        _GSP say otherwise; auth from FOERDERGRAPH_STORE_USER/_PASSWORD (Basic, or Digest with
-        FOERDERGRAPH_STORE_AUTH=digest) or FOERDERGRAPH_STORE_TOKEN (Bearer)."""
+    def from_url(
+        cls, url: str, env: Mapping[str, str] | None = None, graphs_under: str = ""
+    ) -> Endpoints:
+        """Endpoints for `url`: the layout of the server kind it names unless
+        FOERDERGRAPH_STORE_QUERY, _UPDATE or _GSP say otherwise; auth from
+        FOERDERGRAPH_STORE_USER/_PASSWORD (Basic, or Digest with FOERDERGRAPH_STORE_AUTH=digest
+        or on a server that only takes digest) or FOERDERGRAPH_STORE_TOKEN (Bearer); the
+        server's silent row cap from FOERDERGRAPH_STORE_MAX_ROWS."""
         env = os.environ if env is None else env
-        root = url.rstrip("/")
-        gsp = env.get("FOERDERGRAPH_STORE_GSP", root + "/store")
+        try:
+            server, plain = split_url(url)
+        except ValueError as error:
+            raise RemoteStoreError(str(error)) from error
+        if rows := env.get("FOERDERGRAPH_STORE_MAX_ROWS"):
+            server = replace(server, max_rows=int(rows))
+        root = plain.rstrip("/")
+        gsp = env.get("FOERDERGRAPH_STORE_GSP", root + server.gsp_path)
         auth: httpx.Auth | None = None
         headers: dict[str, str] = {}
         if user := env.get("FOERDERGRAPH_STORE_USER"):
             password = env.get("FOERDERGRAPH_STORE_PASSWORD", "")
-            if env.get("FOERDERGRAPH_STORE_AUTH", "basic").lower() == "digest":
+            digest = "digest" if server.digest_auth else "basic"
+            if env.get("FOERDERGRAPH_STORE_AUTH", digest).lower() == "digest":
                 auth = httpx.DigestAuth(user, password)
             else:
                 auth = httpx.BasicAuth(user, password)
@@ -51,12 +68,25 @@ class Endpoints:
             headers["Authorization"] = f"Bearer {token}"
         return cls(
             base=root,
-            query=env.get("FOERDERGRAPH_STORE_QUERY", root + "/query"),
-            update=env.get("FOERDERGRAPH_STORE_UPDATE", root + "/update"),
+            query=env.get("FOERDERGRAPH_STORE_QUERY", root + server.query_path),
+            update=env.get("FOERDERGRAPH_STORE_UPDATE", root + server.update_path),
             gsp=None if gsp.lower() in NO_GSP else gsp,
             auth=auth,
             headers=headers,
+            server=server,
+            graphs_under=graphs_under,
         )
+
+    def dataset(self, graphs: frozenset[str]) -> list[tuple[str, str]]:
+        """Protocol parameters that make `graphs` a query's whole dataset (default graph = their
+        union, GRAPH ?g ranging over them) on a server whose default graph is more than that;
+        none on a server whose default graph is already the union of the data."""
+        if self.server.union_default_graph:
+            return []
+        ordered = sorted(graphs)
+        return [("default-graph-uri", g) for g in ordered] + [
+            ("named-graph-uri", g) for g in ordered
+        ]
 
     def client(self, timeout: float) -> httpx.Client:
         """A blocking client for lookups and uploads (run in threads, never on an event loop)."""
@@ -68,6 +98,11 @@ class Endpoints:
         return httpx.AsyncClient(
             auth=self.auth, headers=dict(self.headers), timeout=timeout, limits=limits
         )
+
+
+def store_urls(store: str) -> list[str]:
+    """The servers `--store` names: one URL, or several comma-separated read replicas."""
+    return [url.strip() for url in store.split(",") if url.strip()]
 
 
 def unreachable(endpoints: Endpoints, error: Exception) -> RemoteStoreError:

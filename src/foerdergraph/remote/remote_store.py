@@ -13,15 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 
 from foerdergraph.remote import RemoteStoreError
 from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.replicas import FAILED_STATUS, Probe, Replicas
+from foerdergraph.remote.servers import possibly_cut
 from foerdergraph.remote.substitute import with_bindings
 
 SPARQL_JSON = "application/sparql-results+json"
+FORM = "application/x-www-form-urlencoded"
 FIRST_PAGE = 500
 """Rows fetched first for a pattern: most lookups need one (`next(iter(…))`) or a few."""
 
@@ -48,34 +52,96 @@ class QuadSource(Protocol):
     ) -> Any: ...
 
 
+def ask_value(answer: ox.QuerySolutions | ox.QueryBoolean) -> bool:
+    """The truth of an ASK answer, also from a server that sends it as a one-column SELECT
+    (Virtuoso: no row for false, a row of 1 for true)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    return any(row[0] is not None and row[0].value != "0" for row in answer)
+
+
 def _slot(term: object, variable: str) -> str:
     return variable if term is None else str(term)
 
 
 class RemoteStore:
-    """A read-only view of the remote server's dataset (union of its named graphs)."""
+    """A read-only view of the data on the remote server: the union of its named graphs under
+    `endpoints.graphs_under`, whatever else the server holds."""
 
-    def __init__(self, endpoints: Endpoints, timeout_s: float) -> None:
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        timeout_s: float,
+        replicas: Replicas | None = None,
+        probe: Probe | None = None,
+    ) -> None:
         self.endpoints = endpoints
         self._client = endpoints.client(timeout_s)
+        self._graphs: frozenset[str] | None = None
+        self.replicas = replicas
+        self._probe = probe
+        self._clients = {
+            r.base: r.endpoints.client(timeout_s) for r in (replicas.replicas if replicas else [])
+        }
 
     def close(self) -> None:
         self._client.close()
+        for client in self._clients.values():
+            client.close()
 
-    def select(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean:
-        """Run a SELECT or ASK on the server and parse its JSON results into pyoxigraph terms."""
-        try:
-            response = self._client.post(
-                self.endpoints.query, data={"query": query}, headers={"Accept": SPARQL_JSON}
-            )
-        except httpx.TransportError as error:
-            raise unreachable(self.endpoints, error) from error
+    def _post(self, body: bytes) -> httpx.Response:
+        """POST a form to the server, or to the first replica in service that answers; a
+        replica that fails is taken out and the next one asked."""
+        headers = {"Accept": SPARQL_JSON, "Content-Type": FORM}
+        if self.replicas is None:
+            try:
+                return self._client.post(self.endpoints.query, content=body, headers=headers)
+            except httpx.TransportError as error:
+                raise unreachable(self.endpoints, error) from error
+        if self._probe is not None and self.replicas.any_due():
+            self.replicas.probe_due(self._probe)
+        for replica in self.replicas.order():
+            try:
+                response = self._clients[replica.base].post(
+                    replica.endpoints.query, content=body, headers=headers
+                )
+            except httpx.TransportError as error:
+                self.replicas.take_out(replica, str(unreachable(replica.endpoints, error)))
+                continue
+            if response.status_code in FAILED_STATUS:
+                self.replicas.take_out(replica, f"answered {response.status_code}")
+                continue
+            self.replicas.served(replica)
+            return response
+        raise self.replicas.none_left()
+
+    def select(self, query: str, scoped: bool = True) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK on the data's graphs (all graphs when not `scoped`) and parse the
+        JSON results into pyoxigraph terms. An answer as long as the server's silent cap is an
+        error: it may be cut, and a page built from it would be wrong without saying so."""
+        form = [("query", query)]
+        if scoped:
+            if self._graphs is None:
+                self.named_graphs()
+            assert self._graphs is not None
+            form += self.endpoints.dataset(self._graphs)
+        response = self._post(urlencode(form).encode("ascii"))
         if response.status_code != 200:
             raise RemoteStoreError(
                 f"the SPARQL store at {self.endpoints.query} answered "
                 f"{response.status_code}: {response.text[:500]}"
             )
-        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QuerySolutions) and self.endpoints.server.max_rows is not None:
+            rows = list(answer)
+            if possibly_cut(len(rows), self.endpoints.server):
+                raise RemoteStoreError(
+                    f"the SPARQL store at {self.endpoints.base} answered with "
+                    f"{len(rows)} rows, its cap (ResultSetMaxRows): the answer may be cut; "
+                    "raise the cap on the server and FOERDERGRAPH_STORE_MAX_ROWS with it"
+                )
+            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        return answer
 
     def query(
         self,
@@ -125,13 +191,23 @@ class RemoteStore:
             )
 
     def contains_named_graph(self, graph_name: Any) -> bool:
-        if not isinstance(graph_name, ox.NamedNode):
-            return False
-        return bool(self.select(f"ASK {{ GRAPH {graph_name} {{ ?s ?p ?o }} }}"))
+        """Whether the data has this graph: looked up among the graphs `named_graphs` found,
+        not asked (Virtuoso answers `ASK { GRAPH <g> … }` true for graphs outside the
+        dataset it was given)."""
+        if self._graphs is None:
+            self.named_graphs()
+        assert self._graphs is not None
+        return isinstance(graph_name, ox.NamedNode) and graph_name.value in self._graphs
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
-        solutions = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """The data's graphs on the server; remembered as the dataset of later queries."""
+        under = ox.Literal(self.endpoints.graphs_under)
+        solutions = self.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {under})) }}",
+            scoped=False,
+        )
         assert isinstance(solutions, ox.QuerySolutions)
-        for row in solutions:
-            if isinstance(row["g"], ox.NamedNode):
-                yield row["g"]
+        graphs = [row["g"] for row in solutions if isinstance(row["g"], ox.NamedNode)]
+        self._graphs = frozenset(g.value for g in graphs)
+        return iter(graphs)

@@ -2,10 +2,12 @@
 
 Runs after the local release is complete and current, so the remote server only ever receives
 a graph that passed validation. Each named graph is replaced as a whole: by the Graph Store
-HTTP Protocol (one `PUT ?graph=<iri>` of N-Triples, which servers apply as one replacement),
-or — when the server has no GSP endpoint — by SPARQL Update (`DROP SILENT GRAPH`, then
-`INSERT DATA` in chunks). Graphs under our base that the release no longer has are dropped, and
-the triple counts on the server are checked against the local store afterwards.
+HTTP Protocol (one `PUT ?graph=<iri>` of N-Triples, which Oxigraph applies as one replacement),
+or — when the server commits a PUT in parts (Virtuoso) or has no GSP endpoint — by loading a
+staging graph (PUT, or `INSERT DATA` in chunks) and `MOVE`-ing it over the old graph, so
+readers never see a graph missing or half-written. Graphs under our base that the release no
+longer has are dropped, and the triple counts on the server are checked against the local store
+afterwards.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pyoxigraph as ox
 from foerdergraph.core.errors import BuildError
 from foerdergraph.core.formats import written
 from foerdergraph.remote import RemoteStoreError
-from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.endpoints import Endpoints, store_urls, unreachable
 from foerdergraph.remote.remote_store import RemoteStore
 
 CHUNK_TRIPLES = 20_000
@@ -30,6 +32,10 @@ CHUNK_TRIPLES = 20_000
 GSP_UNSUPPORTED = {404, 405, 406, 415, 501}
 """GSP answers meaning "no Graph Store Protocol here", after which SPARQL Update is used."""
 UPLOAD_TIMEOUT_S = 600.0
+MOVE_ATTEMPTS = 6
+STAGING = "urn:x-foerdergraph:staging:"
+"""Prefix of the graph a new graph is loaded into before it is moved over the old one: outside
+the data's graphs, so no query sees it half-loaded."""
 
 Progress = Callable[[str], None]
 
@@ -109,23 +115,42 @@ class _Uploader:
             )
 
     def replace(self, iri: str, ntriples: bytes) -> None:
+        """Replace the graph so that readers see it whole, old or new: by one GSP PUT where
+        the server applies that in one step, else by loading a staging graph beside it and
+        moving that over it in one update."""
+        staged = STAGING + iri
         if self.report.method == "gsp" and self.endpoints.gsp:
+            atomic = self.endpoints.server.atomic_put
             response = self._send(
                 "PUT",
                 self.endpoints.gsp,
-                params={"graph": iri},
+                params={"graph": iri if atomic else staged},
                 content=ntriples,
                 headers={"Content-Type": "application/n-triples"},
             )
             if response.status_code not in GSP_UNSUPPORTED:
                 self._check(response, f"uploading <{iri}>")
+                if not atomic:
+                    self._move(staged, iri)
                 return
             self.report.method = "update"
-        self._update(f"DROP SILENT GRAPH <{iri}>", f"clearing <{iri}>")
+        self._update(f"DROP SILENT GRAPH <{staged}>", f"clearing <{staged}>")
         for chunk in _chunks(ntriples):
             self._update(
-                f"INSERT DATA {{ GRAPH <{iri}> {{\n{chunk}\n}} }}", f"inserting into <{iri}>"
+                f"INSERT DATA {{ GRAPH <{staged}> {{\n{chunk}\n}} }}", f"inserting into <{iri}>"
             )
+        self._move(staged, iri)
+
+    def _move(self, staged: str, iri: str) -> None:
+        """One update that swaps the graph; retried when the server gives up on it as a
+        transaction in conflict with readers (Virtuoso: SR171 "Transaction timed out")."""
+        text = f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{iri}>"
+        for attempt in range(MOVE_ATTEMPTS):
+            response = self._send("POST", self.endpoints.update, data={"update": text})
+            if response.status_code < 500 or attempt == MOVE_ATTEMPTS - 1:
+                break
+            time.sleep(0.5 * (attempt + 1))
+        self._check(response, f"moving <{iri}> in place")
 
     def drop(self, iri: str) -> None:
         if self.report.method == "gsp" and self.endpoints.gsp:
@@ -136,12 +161,9 @@ class _Uploader:
         self._update(f"DROP SILENT GRAPH <{iri}>", f"dropping <{iri}>")
 
     def _update(self, text: str, what: str) -> None:
-        response = self._send(
-            "POST",
-            self.endpoints.update,
-            content=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update"},
-        )
+        """Form-encoded, the one POST form every server takes (Virtuoso hangs on a direct
+        POST of the query text)."""
+        response = self._send("POST", self.endpoints.update, data={"update": text})
         self._check(response, what)
 
 
@@ -165,8 +187,11 @@ def _chunks(ntriples: bytes) -> Iterator[str]:
 
 
 def _counts(reader: RemoteStore) -> dict[str, int]:
+    under = ox.Literal(reader.endpoints.graphs_under)
     solutions = reader.select(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), {under})) }} GROUP BY ?g",
+        scoped=False,
     )
     assert isinstance(solutions, ox.QuerySolutions)
     return {row["g"].value: int(row["n"].value) for row in solutions}
@@ -191,12 +216,15 @@ def remote_graph_counts(endpoints: Endpoints, timeout_s: float = 60.0) -> dict[s
 
 
 def upload_build(release_dir: Path, store_url: str, base_iri: str, progress: Progress) -> None:
-    """The build's last step with `--store`: upload, or fail with a BuildError that says the
-    local release is fine and only the server is behind."""
-    try:
-        upload_release(release_dir / "store", Endpoints.from_url(store_url), base_iri, progress)
-    except RemoteStoreError as error:
-        raise BuildError(
-            f"the build is complete and current locally ({release_dir.name}), but the upload "
-            f"to {store_url} failed: {error}"
-        ) from error
+    """The build's last step with `--store`: upload to each server named (several, comma-
+    separated, are read replicas), or fail with a BuildError that says the local release is
+    fine and only that server is behind."""
+    for url in store_urls(store_url):
+        try:
+            endpoints = Endpoints.from_url(url, graphs_under=base_iri + "graph/")
+            upload_release(release_dir / "store", endpoints, base_iri, progress)
+        except RemoteStoreError as error:
+            raise BuildError(
+                f"the build is complete and current locally ({release_dir.name}), but the "
+                f"upload to {url} failed: {error}"
+            ) from error

@@ -58,21 +58,27 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
     local store with its worker pool, or the remote server named by `settings.store_url`."""
     if settings.store_url:
         # imported here: the HTTP client is only needed with a remote store
-        from foerdergraph.remote.endpoints import Endpoints
         from foerdergraph.remote.remote_store import RemoteStore
+        from foerdergraph.remote.replicas import Replicas, manifest_counts
+        from foerdergraph.remote.upload import remote_graph_counts
         from foerdergraph.serve.remote import RemoteQueries
 
-        endpoints = Endpoints.from_url(settings.store_url)
-        remote = RemoteStore(endpoints, settings.query_timeout_s)
+        replicas = Replicas.from_store(settings.store_url, settings.base_iri + "graph/")
+        probe = remote_graph_counts
+        remote = RemoteStore(
+            replicas.replicas[0].endpoints, settings.query_timeout_s, replicas, probe
+        )
 
         def open_remote(current: Path) -> Release:
+            if len(replicas.replicas) > 1:  # one store has no other to fall back on
+                replicas.expect(*manifest_counts(current), probe)
             return open_remote_release(current, remote)
 
         release = open_remote(settings.current_build)
         return (
             release,
             open_remote,
-            RemoteQueries(endpoints, settings.query_timeout_s, release.graphs),
+            RemoteQueries(replicas, settings.query_timeout_s, release.graphs, probe),
         )
     release = open_release(settings.current_build)
     sandboxed, reason = no_network.supported()

@@ -3,7 +3,10 @@
 The query is checked here exactly as for the local store (read-only, no SERVICE, only graphs
 the server holds), parameters are bound as a VALUES block, and the server is asked for the
 negotiated format. When it answers in that format the body is streamed through unchanged;
-otherwise it is read, parsed and re-serialised by pyoxigraph. The time limit covers the wait
+otherwise it is read, parsed and re-serialised by pyoxigraph. A server that cuts answers
+silently (Virtuoso) has every answer read and counted instead, and one as long as its cap is
+flagged with the truncation header. A server whose default graph holds more than the data gets
+the release's graphs as the query's dataset (remote/servers.py). The time limit covers the wait
 for the answer's head and its body; the connection is closed when it passes (servers such as
 Oxigraph, Fuseki and Virtuoso then stop the query or cap it with their own timeout, which should
 be set as well — docs/scaling.md).
@@ -23,12 +26,21 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from foerdergraph.core.formats import written
-from foerdergraph.remote.endpoints import Endpoints, unreachable
+from foerdergraph.remote.endpoints import unreachable
+from foerdergraph.remote.remote_store import ask_value
+from foerdergraph.remote.replicas import FAILED_STATUS, Probe, Replicas
+from foerdergraph.remote.servers import Server, possibly_cut
 from foerdergraph.remote.substitute import with_bindings
 from foerdergraph.serve import results
 from foerdergraph.serve.querying import to_response
 from foerdergraph.serve.release import Release
-from foerdergraph.serve.workers import Prepared, QueryRequest, QueryResponse, prepare
+from foerdergraph.serve.workers import (
+    TRUNCATED_HEADER,
+    Prepared,
+    QueryRequest,
+    QueryResponse,
+    prepare,
+)
 
 
 def _bound(request: QueryRequest, graphs: frozenset[str]) -> tuple[Prepared | QueryResponse, str]:
@@ -57,27 +69,89 @@ def _convert(body: bytes, received: str, prepared: Prepared) -> bytes:
     return results.graph_bytes(triples, prepared.native, results.PREFIXES)
 
 
-class RemoteQueries:
-    """The query side of the remote backend: an async HTTP client to the server's endpoint."""
+def _length(body: bytes, received: str) -> int:
+    """Rows of a solutions answer or triples of a graph answer, to compare with a row cap."""
+    solutions = results.lookup(results.SOLUTION_FORMATS, received)
+    if solutions is not None:
+        parsed = ox.parse_query_results(body, format=solutions[1])
+        return len(list(parsed)) if isinstance(parsed, ox.QuerySolutions) else 1
+    graph_format = results.lookup(results.GRAPH_FORMATS, received)
+    if graph_format is None:
+        raise ValueError(f"the store answered in an unknown format {received!r}")
+    return sum(1 for _ in ox.parse(input=body, format=graph_format[1]))
 
-    def __init__(self, endpoints: Endpoints, timeout_s: float, graphs: frozenset[str]) -> None:
-        self.endpoints = endpoints
+
+def _asked_format(prepared: Prepared, server: Server) -> str:
+    """The format to ask the server for: the client's, or — from a server whose answers are
+    rewritten anyway — the one format of each kind every server writes well."""
+    if server.passthrough:
+        return prepared.fmt.media_type
+    if isinstance(prepared.native, ox.QueryResultsFormat):
+        return "application/sparql-results+json"
+    return "application/n-triples"
+
+
+def _ask(body: bytes, received: str, prepared: Prepared) -> bytes:
+    """An ASK answer as a W3C boolean result, whichever shape the server sent it in."""
+    found = results.lookup(results.SOLUTION_FORMATS, received)
+    if found is None:
+        raise ValueError(f"the store answered in an unknown results format {received!r}")
+    value = ask_value(ox.parse_query_results(body, format=found[1]))
+    return results.boolean_result(value, prepared.native)
+
+
+def _finish(body: bytes, received: str, prepared: Prepared, server: Server) -> Response:
+    """The answer in the negotiated format (re-serialised unless the server's own output may
+    pass); flagged as cut when it is as long as the server's silent cap (the header the local
+    store sets when it cuts at its own limit)."""
+    if prepared.checked.form == "ASK" and not server.passthrough:
+        return Response(_ask(body, received, prepared), media_type=prepared.media_type)
+    same = received == prepared.fmt.media_type and server.passthrough
+    converted = body if same else _convert(body, received, prepared)
+    response = Response(converted, media_type=prepared.media_type)
+    if server.max_rows is not None and possibly_cut(_length(body, received), server):
+        response.headers[TRUNCATED_HEADER] = str(server.max_rows)
+    return response
+
+
+class RemoteQueries:
+    """The query side of the remote backend: async HTTP clients to the server, or to each of
+    its read replicas in turn (remote/replicas.py)."""
+
+    def __init__(
+        self,
+        replicas: Replicas,
+        timeout_s: float,
+        graphs: frozenset[str],
+        probe: Probe | None = None,
+    ) -> None:
+        self.replicas = replicas
+        self.endpoints = replicas.replicas[0].endpoints
         self.timeout_s = timeout_s
         self.graphs = graphs
-        self._client: httpx.AsyncClient | None = None
+        self.probe = probe
+        self._clients: dict[str, httpx.AsyncClient] = {}
 
     async def start(self) -> None:
-        self._client = self.endpoints.async_client(self.timeout_s)
+        self._clients = {
+            r.base: r.endpoints.async_client(self.timeout_s) for r in self.replicas.replicas
+        }
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
 
     def switch(self, release: Release) -> None:
         self.graphs = release.graphs
 
     def health(self) -> dict[str, Any]:
-        return {"store": self.endpoints.base, "workers": [], "killed": 0, "in_memory": 0}
+        return {
+            "store": self.endpoints.base,
+            "replicas": self.replicas.status(),
+            "workers": [],
+            "killed": 0,
+            "in_memory": 0,
+        }
 
     def _over_time(self) -> Response:
         return to_response(
@@ -88,8 +162,38 @@ class RemoteQueries:
             )
         )
 
+    async def _upstream(
+        self, body: bytes, accept: str, deadline: float
+    ) -> httpx.Response | Response:
+        """The answer's head from the first replica in service that gives one; replicas that
+        cannot be reached or say they are down are taken out on the way."""
+        if self.probe is not None and self.replicas.any_due():
+            await run_in_threadpool(self.replicas.probe_due, self.probe)
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        for replica in self.replicas.order():
+            client = self._clients[replica.base]
+            outgoing = client.build_request(
+                "POST", replica.endpoints.query, content=body, headers=headers
+            )
+            try:
+                upstream = await asyncio.wait_for(
+                    client.send(outgoing, stream=True), deadline - time.monotonic()
+                )
+            except (TimeoutError, httpx.TimeoutException):
+                return self._over_time()
+            except httpx.TransportError as error:
+                self.replicas.take_out(replica, str(unreachable(replica.endpoints, error)))
+                continue
+            if upstream.status_code in FAILED_STATUS:
+                await upstream.aclose()
+                self.replicas.take_out(replica, f"answered {upstream.status_code}")
+                continue
+            self.replicas.served(replica)
+            return upstream
+        return to_response(QueryResponse.error(502, str(self.replicas.none_left())))
+
     async def answer(self, request: QueryRequest) -> Response:
-        assert self._client is not None, "start() first"
+        assert self._clients, "start() first"
         deadline = time.monotonic() + self.timeout_s
         prepared, text = await run_in_threadpool(_bound, request, self.graphs)
         if isinstance(prepared, QueryResponse):
@@ -97,25 +201,24 @@ class RemoteQueries:
         form = [("query", text)]
         form += [("default-graph-uri", g) for g in request.default_graph_uris]
         form += [("named-graph-uri", g) for g in request.named_graph_uris]
-        outgoing = self._client.build_request(
-            "POST",
-            self.endpoints.query,
-            content=urlencode(form).encode("ascii"),
-            headers={
-                "Accept": prepared.fmt.media_type,
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+        declared = prepared.checked.from_graphs or prepared.checked.from_named_graphs
+        if len(form) == 1 and not declared:
+            form += self.endpoints.dataset(self.graphs)
+        upstream = await self._upstream(
+            urlencode(form).encode("ascii"),
+            _asked_format(prepared, self.endpoints.server),
+            deadline,
         )
-        try:
-            upstream = await asyncio.wait_for(
-                self._client.send(outgoing, stream=True), deadline - time.monotonic()
-            )
-        except (TimeoutError, httpx.TimeoutException):
-            return self._over_time()
-        except httpx.TransportError as error:
-            return to_response(QueryResponse.error(502, str(unreachable(self.endpoints, error))))
+        if isinstance(upstream, Response):
+            return upstream
         received = upstream.headers.get("content-type", "").split(";")[0].strip().lower()
-        if upstream.status_code == 200 and received == prepared.fmt.media_type:
+        server = self.endpoints.server
+        if (
+            upstream.status_code == 200
+            and received == prepared.fmt.media_type
+            and server.passthrough
+            and server.max_rows is None
+        ):
             return StreamingResponse(
                 self._relay(upstream, deadline), media_type=prepared.media_type
             )
@@ -134,10 +237,9 @@ class RemoteQueries:
                 )
             )
         try:
-            converted = await run_in_threadpool(_convert, body, received, prepared)
+            return await run_in_threadpool(_finish, body, received, prepared, server)
         except (ValueError, SyntaxError) as error:
             return to_response(QueryResponse.error(502, str(error)))
-        return Response(converted, media_type=prepared.media_type)
 
     async def _relay(self, upstream: httpx.Response, deadline: float) -> AsyncIterator[bytes]:
         """The server's body, chunk by chunk, cut off when the time limit passes."""

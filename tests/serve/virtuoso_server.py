@@ -1,0 +1,103 @@
+"""OpenLink Virtuoso (Debian `virtuoso-opensource-7-bin`, installed by ensure_virtuoso.sh) on
+127.0.0.1 for the remote-backend tests: a generated virtuoso.ini in a throw-away folder, free
+ports, a small `ResultSetMaxRows` so the silent cap can be tested, stopped after."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from .conftest import free_port
+
+USER = "dba"
+PASSWORD = "dba"
+"""The account a fresh Virtuoso database has; the server listens on loopback only."""
+START_TIMEOUT_S = 120
+
+INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+ServerThreads = 10
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = {db}
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}
+MaxClientConnections = 8
+ServerThreads = 8
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 0
+"""
+
+
+def virtuoso_binary() -> str:
+    """`virtuoso-t` on PATH (Debian installs it to /usr/bin)."""
+    found = shutil.which("virtuoso-t")
+    if found is None:
+        raise RuntimeError("Virtuoso is missing: run tests/serve/ensure_virtuoso.sh (make test)")
+    return found
+
+
+@contextmanager
+def running_virtuoso(location: Path, max_rows: int) -> Iterator[str]:
+    """A Virtuoso server with its data in `location` that cuts answers at `max_rows`; yields
+    its store URL (`virtuoso+http://…`)."""
+    location.mkdir(parents=True, exist_ok=True)
+    http_port = free_port()
+    ini = location / "virtuoso.ini"
+    ini.write_text(
+        INI.format(db=location, sql_port=free_port(), http_port=http_port, max_rows=max_rows),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [virtuoso_binary(), "+configfile", str(ini), "+foreground"],
+        cwd=location,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                log = location / "virtuoso.log"
+                raise RuntimeError("virtuoso exited: " + log.read_text(errors="replace")[-2000:])
+            try:
+                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=2).is_success:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"virtuoso did not start within {START_TIMEOUT_S} s")
+            time.sleep(0.25)
+        yield "virtuoso+" + url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
