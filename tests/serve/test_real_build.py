@@ -93,3 +93,23 @@ def test_browse_lists_agree_with_sparql(real_client: TestClient) -> None:
 def test_search_finds_muenster_without_the_umlaut(real_client: TestClient) -> None:
     hits = real_client.get("/api/search", params={"q": "munster", "type": "fg:Place"}).json()
     assert hits[0]["label"] == "Münster" and hits[0]["rank"] == "exact"
+
+
+def test_entity_page_shows_the_history_as_a_timeline(real_client: TestClient) -> None:
+    """The economics ministry's page lists its names with their periods, as `actor-history`
+    gives them; an organisation without recorded history has no History section."""
+    actor = "https://w3id.org/foerdergraph/id/organisation/wirtschaftsministerium-nrw"
+    rows = real_client.get(
+        "/queries/actor-history", params={"actor": actor, "format": "json"}
+    ).json()["results"]["bindings"]
+    names = [r["label"]["value"] for r in rows if r["kind"]["value"] == "name"]
+    assert len(names) >= 2
+    page = real_client.get(
+        "/id/organisation/wirtschaftsministerium-nrw", headers={"Accept": "text/html"}
+    ).text
+    section = page.split('id="history-h"', 1)[1].split("</section>", 1)[0]
+    for name in names:
+        assert name.replace("&", "&amp;") in section, name
+    assert "2017-06-30" in section
+    other = real_client.get("/id/organisation/rwth-aachen", headers={"Accept": "text/html"})
+    assert other.status_code == 200 and 'id="history-h"' not in other.text

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from foerdergraph.query.history import HISTORY_QUERY, TimelineEntry, actor_timeline
 from foerdergraph.serve import document_cache, linked_data, negotiation, paging, results
 from foerdergraph.serve.context import HTML, Served, vary
 from foerdergraph.serve.release import Release
@@ -130,6 +131,7 @@ async def render_resource(
         view = await served.lookup(linked_data.view, store, iri, only)
         graph_info = next((g for g in release.graph_entries() if g["iri"] == iri), None)
         document_id = await served.lookup(linked_data.document_identifier, store, iri)
+        history = await served.lookup(timeline, served, store, iri)
         return pages.render(
             request,
             "resource.html",
@@ -139,6 +141,7 @@ async def render_resource(
             graph_info=graph_info,
             graph_query=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
             document_id=document_id,
+            timeline=history,
             page=page,
             headers=paging.links(page, pages.root(request) + stem),
         )
@@ -146,6 +149,15 @@ async def render_resource(
     return await rdf_document(
         served, request, lambda: linked_data.describe(store, iri), ext, html, stem
     )
+
+
+def timeline(served: Served, store: Any, iri: str) -> list[TimelineEntry]:
+    """An organisation's renamings, mergers and names with their periods (`actor-history`),
+    for its page; none for other resources, or on a remote store."""
+    query = served.canned.get(HISTORY_QUERY)
+    if query is None or not isinstance(store, ox.Store) or "/id/organisation/" not in iri:
+        return []
+    return actor_timeline(store, iri, query)
 
 
 def minted_route(served: Served) -> Route:
