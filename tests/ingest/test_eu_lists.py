@@ -18,7 +18,7 @@ from foerdergraph.core.ontology import load_ontology
 from foerdergraph.core.vocab import FG, ROLE
 from foerdergraph.ingest.dataset import load_inputs
 from foerdergraph.ingest.eu.amounts import AmountError, parse_amount
-from foerdergraph.ingest.eu.beneficiaries import Resolver, Veto, merge_rule
+from foerdergraph.ingest.eu.beneficiaries import BeneficiaryResolver, Veto, merge_rule
 from foerdergraph.ingest.eu.lists import FormatError, parse_list
 from foerdergraph.validate.engine import ValidationReport, load_shapes, validate
 from foerdergraph.workflows import eu_import
@@ -105,9 +105,9 @@ def test_merge_rules_and_vetoes() -> None:
     assert merge_rule("RWTH Aachen", "RWTH  Aachen") == "whitespace-case"
     assert merge_rule("Forschungszentrum Jülich GmbH", "Forschungszentrum Jülich") == "legal-form"
     names = {"Access e.V.": 2, "Access e. V.": 1}
-    merged = Resolver().resolve(names)  # type: ignore[arg-type]
+    merged = BeneficiaryResolver().resolve(names)  # type: ignore[arg-type]
     assert merged["Access e.V."] is merged["Access e. V."]
-    vetoed = Resolver(vetoes=[Veto(("Access e.V.", "Access e. V."))]).resolve(names)  # type: ignore[arg-type]
+    vetoed = BeneficiaryResolver(vetoes=[Veto(("Access e.V.", "Access e. V."))]).resolve(names)  # type: ignore[arg-type]
     assert vetoed["Access e.V."] is not vetoed["Access e. V."]
     assert vetoed["Access e.V."].key != vetoed["Access e. V."].key
 

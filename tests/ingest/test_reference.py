@@ -16,7 +16,7 @@ from foerdergraph.core.registry import Entity, Registry, read_registry, registry
 from foerdergraph.core.vocab import FG
 from foerdergraph.extract.orgtypes import TYPE_OF_CLASS
 from foerdergraph.extract.patterns import words
-from foerdergraph.workflows.eu_import import load_registry
+from foerdergraph.workflows.eu_inputs import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

@@ -95,6 +95,7 @@ def cmd_network(args: argparse.Namespace) -> int:
         return EXIT_MISSING
     started = time.perf_counter()
     try:
+        # the network query is a SELECT, so its answer is solutions
         columns, rows = as_rows(run_query(store, query.text, bindings))  # type: ignore[arg-type]
     except (RuntimeError, OSError) as exc:
         _err(f"query failed: {exc}")

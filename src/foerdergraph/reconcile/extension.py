@@ -1,14 +1,14 @@
 """Data extension: the properties a client can pull back for reconciled actors, and their values.
 
 The values come from the index (`index.py`), so extending a column of thousands of rows reads
-no store. Entity values carry their id and name, so OpenRefine can keep them reconciled.
+no store. IndexedActor values carry their id and name, so OpenRefine can keep them reconciled.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from foerdergraph.reconcile.index import Entity, Index, Ref
+from foerdergraph.reconcile.index import Index, IndexedActor, Ref
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def proposals(type_id: str | None) -> list[Property]:
     return [p for p in PROPERTIES if places or p.id not in {"ags"}]
 
 
-def values(entity: Entity, property_id: str) -> list[dict[str, object]]:
+def values(entity: IndexedActor, property_id: str) -> list[dict[str, object]]:
     """The values of one property of one entity, in the shapes of the data extension response."""
     if property_id == "grant_count":
         return [{"int": len(entity.facets.get("grant", []))}]

@@ -39,7 +39,7 @@ class Ref:
 
 
 @dataclass
-class Entity:
+class IndexedActor:
     """One agent, as the service answers about it."""
 
     id: str
@@ -59,7 +59,7 @@ class Entity:
 class Label:
     """One name of one entity, normalised once for all queries."""
 
-    entity: Entity
+    entity: IndexedActor
     text: str
     preferred: bool
     normal: Name
@@ -71,11 +71,11 @@ class Index:
 
     build_id: str
     identifier_space: str
-    entities: dict[str, Entity]
+    entities: dict[str, IndexedActor]
     labels: list[Label]
     type_names: dict[str, str]
 
-    def entity(self, id_or_iri: str) -> Entity | None:
+    def entity(self, id_or_iri: str) -> IndexedActor | None:
         """An entity by the service's id or by its full IRI."""
         if id_or_iri.startswith(self.identifier_space):
             id_or_iri = id_or_iri[len(self.identifier_space) :]
@@ -103,14 +103,14 @@ def local_name(iri: str) -> str:
 def build_index(store: Queryable, base_iri: str, build_id: str) -> Index:
     """Read every facet of every agent from `store` into an `Index`."""
     space = data_prefix(base_iri)
-    entities: dict[str, Entity] = {}
+    entities: dict[str, IndexedActor] = {}
     type_names: dict[str, str] = {}
     for facet, query in _facet_queries().items():
         for row in store.query(query, use_default_graph_as_union=True):
             iri = row["entity"].value
             if not iri.startswith(space):
                 continue
-            entity = entities.setdefault(iri[len(space) :], Entity(iri[len(space) :], iri))
+            entity = entities.setdefault(iri[len(space) :], IndexedActor(iri[len(space) :], iri))
             _add(entity, facet, row["value"], row["label"], space, type_names)
     named = {key: entity for key, entity in entities.items() if entity.name}
     _most_specific_first(named.values())
@@ -122,7 +122,7 @@ def build_index(store: Queryable, base_iri: str, build_id: str) -> Index:
     return Index(build_id, space, named, labels, type_names)
 
 
-def _most_specific_first(entities: Iterable[Entity]) -> None:
+def _most_specific_first(entities: Iterable[IndexedActor]) -> None:
     """Order each entity's types from the rarest (University) to the most common (Agent)."""
     listed = list(entities)
     shared = Counter(ref.id for entity in listed for ref in entity.types)
@@ -131,7 +131,7 @@ def _most_specific_first(entities: Iterable[Entity]) -> None:
 
 
 def _add(
-    entity: Entity,
+    entity: IndexedActor,
     facet: str,
     value: ox.NamedNode | ox.Literal,
     label: ox.Literal | None,

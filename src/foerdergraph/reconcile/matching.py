@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from foerdergraph.reconcile.index import Entity, Index, Label
+from foerdergraph.reconcile.index import Index, IndexedActor, Label
 from foerdergraph.reconcile.names import Name, fold, normalise
 
 SHORTLIST = 40
@@ -53,7 +53,7 @@ class Query:
 
 @dataclass
 class Candidate:
-    entity: Entity
+    entity: IndexedActor
     score: float
     name_similarity: float
     matched_label: str
@@ -108,7 +108,7 @@ def _shortlist(index: Index, query: Name) -> list[Label]:
     return [index.labels[position] for position in sorted(found)]
 
 
-def _type_ok(entity: Entity, query: Query) -> bool | None:
+def _type_ok(entity: IndexedActor, query: Query) -> bool | None:
     """Whether the entity has the query's types (None when the query names none)."""
     if not query.types:
         return None
@@ -117,7 +117,7 @@ def _type_ok(entity: Entity, query: Query) -> bool | None:
     return wanted <= have if query.type_strict == "all" else bool(wanted & have)
 
 
-def property_agrees(entity: Entity, pid: str, values: tuple[str, ...]) -> bool:
+def property_agrees(entity: IndexedActor, pid: str, values: tuple[str, ...]) -> bool:
     """Whether one of `values` names one of the entity's values of `pid`: by id, by full IRI,
     by name as people write it, or for `ags` as a prefix (a Kreis key covers its towns)."""
     refs = entity.facets.get(pid, [])

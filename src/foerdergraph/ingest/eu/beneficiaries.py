@@ -1,4 +1,4 @@
-"""Entity resolution for names read from tables: beneficiaries, competitions, places.
+"""Beneficiary resolution for names read from tables: beneficiaries, competitions, places.
 
 The same beneficiary is spelled many ways in the lists ("RWTH Aachen", a line break inside
 "Westfälische Hochschule Gelsenkirchen, \\nBocholt, Recklinghausen", "… GmbH" in one row and
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -60,7 +60,7 @@ def _legal_form(name: str) -> str:
     return stripped or text
 
 
-LADDER: tuple[tuple[str, object], ...] = (
+LADDER: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("exact", lambda s: unicodedata.normalize("NFC", s).strip()),
     ("whitespace-case", _whitespace_case),
     ("punctuation", _punctuation),
@@ -84,7 +84,7 @@ def spelling_key(name: str) -> str:
 def merge_rule(a: str, b: str) -> str | None:
     """The finest rung at which `a` and `b` agree, or None when only a score could join them."""
     for rule, normalise in LADDER:
-        if normalise(a) == normalise(b):  # type: ignore[operator]
+        if normalise(a) == normalise(b):
             return rule
     return None
 
@@ -125,7 +125,7 @@ class Link:
 
 
 @dataclass
-class Entity:
+class Beneficiary:
     """A resolved entity: its key (IRI slug), label, the surface forms and how each joined."""
 
     key: str
@@ -220,7 +220,7 @@ def _fuzzy_pairs(keys: list[str], threshold: float) -> list[tuple[float, str, st
     return pairs
 
 
-class Resolver:
+class BeneficiaryResolver:
     """Clusters names and links clusters to registry entries; one per kind of name."""
 
     def __init__(
@@ -243,8 +243,8 @@ class Resolver:
                 self.registry_by_key[k] = entry if known is entry else None
         self.curated = {_whitespace_case(n): key for n, key in (curated or {}).items()}
 
-    def resolve(self, counts: Counter[str]) -> dict[str, Entity]:
-        """Map every surface form in `counts` (name -> how often seen) to its Entity."""
+    def resolve(self, counts: Counter[str]) -> dict[str, Beneficiary]:
+        """Map every surface form in `counts` (name -> how often seen) to its Beneficiary."""
         names = sorted(counts)
         uf = _UnionFind(names)
         merges: dict[str, Link] = {}
@@ -265,12 +265,12 @@ class Resolver:
         clusters: dict[str, list[str]] = defaultdict(list)
         for name in names:
             clusters[uf.find(name)].append(name)
-        result: dict[str, Entity] = {}
+        result: dict[str, Beneficiary] = {}
         used_keys: set[str] = set()
         for members in sorted(clusters.values(), key=lambda m: min(m)):
             members.sort(key=lambda n: (-counts[n], n))
             canonical = members[0]
-            entity = Entity(
+            entity = Beneficiary(
                 key=self._unique_key(name_key(canonical), canonical, used_keys),
                 label=clean_label(canonical),
                 names=members,
@@ -291,7 +291,7 @@ class Resolver:
         used.add(unique)
         return unique
 
-    def _link_registry(self, entity: Entity, uf: _UnionFind) -> None:
+    def _link_registry(self, entity: Beneficiary, uf: _UnionFind) -> None:
         forms = {_veto_form(n) for n in entity.names}
 
         def allowed(entry: RegistryEntry) -> bool:

@@ -64,6 +64,7 @@ def router(served: Served) -> APIRouter:
             return PlainTextResponse("network exports need the local store", status_code=501)
 
         def make() -> bytes:
+            # the network query is a SELECT, so its answer is solutions
             columns, rows = as_rows(run_query(store, query.text, bindings))  # type: ignore[arg-type]
             records = [dict(zip(columns, r, strict=True)) for r in rows]
             return network_file(records, wanted)[0]

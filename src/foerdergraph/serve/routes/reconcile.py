@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from foerdergraph.core.namespaces import FG
 from foerdergraph.reconcile import extension
-from foerdergraph.reconcile.index import Entity, Index, build_index
+from foerdergraph.reconcile.index import Index, IndexedActor, build_index
 from foerdergraph.reconcile.matching import Candidate, parse_query, reconcile
 from foerdergraph.serve.context import Served
 from foerdergraph.serve.release import Release
@@ -67,7 +67,7 @@ async def _params(request: Request) -> dict[str, str]:
     return params
 
 
-def _type_refs(entity: Entity) -> list[dict[str, str]]:
+def _type_refs(entity: IndexedActor) -> list[dict[str, str]]:
     """An entity's types, most specific (least widely shared) first; Agent last."""
     return [{"id": ref.id, "name": ref.name} for ref in entity.types]
 
@@ -222,7 +222,7 @@ def router(served: Served) -> APIRouter:
     return routes
 
 
-def _preview_rows(entity: Entity) -> list[tuple[str, str]]:
+def _preview_rows(entity: IndexedActor) -> list[tuple[str, str]]:
     """The facts a preview card shows, as (label, text) rows; empty facts are left out."""
     rows = []
     for prop in extension.PROPERTIES:
