@@ -118,3 +118,25 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
             main([*command, "--help"])
         assert done.value.code == 0
         assert "usage: foerdergraph" in capsys.readouterr().out
+
+
+def test_reconcile_matches_names_as_people_write_them(
+    cli_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Names from the command line and from a file, with a type: the official name's actor is
+    first and a certain match; a name nobody bears is never one."""
+    names = tmp_path / "names.txt"
+    names.write_text("rwth aachen\n\nGibt es nicht GmbH\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys, "reconcile", "RWTH Aachen", "--file", str(names), "--type", "Organisation"
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    first = {r["query"]: r for r in rows if r["rank"] == "1"}
+    assert first["RWTH Aachen"]["id"].endswith("/id/organisation/rwth-aachen")
+    assert first["RWTH Aachen"]["match"] == "True"
+    assert first["rwth aachen"]["id"] == first["RWTH Aachen"]["id"]
+    assert all(r["match"] == "False" for r in rows if r["query"] == "Gibt es nicht GmbH")
+    code, out, _ = run(capsys, "reconcile", "RWTH Aachen", "--format", "json", "--limit", "1")
+    assert code == 0 and len(json.loads(out)) == 1
+    assert run(capsys, "reconcile")[0] == EXIT_USAGE

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from foerdergraph import __version__
-from foerdergraph.cli import eu_lists, extract, graph, network, serve, synth
+from foerdergraph.cli import eu_lists, extract, graph, network, reconcile, serve, synth
 from foerdergraph.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
@@ -29,7 +29,15 @@ from foerdergraph.core.errors import (
 
 __all__ = ["EXIT_INVALID", "EXIT_MISSING", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_GROUPS: tuple[ModuleType, ...] = (graph, eu_lists, network, serve, extract, synth)
+COMMAND_GROUPS: tuple[ModuleType, ...] = (
+    graph,
+    eu_lists,
+    network,
+    reconcile,
+    serve,
+    extract,
+    synth,
+)
 """Modules whose `register(subparsers)` adds sub-commands, in the order --help lists them."""
 
 
