@@ -113,3 +113,21 @@ def test_entity_page_shows_the_history_as_a_timeline(real_client: TestClient) ->
     assert "2017-06-30" in section
     other = real_client.get("/id/organisation/rwth-aachen", headers={"Accept": "text/html"})
     assert other.status_code == 200 and 'id="history-h"' not in other.text
+
+
+def test_network_download_reads_back_as_the_json_network(real_client: TestClient) -> None:
+    """/network over the real build: the GraphML download names itself and holds the same
+    nodes and edges as the JSON one."""
+    import networkx as nx
+
+    params = {"kind": "actor-programme", "format": "graphml"}
+    graphml = real_client.get("/network", params=params)
+    assert graphml.status_code == 200
+    assert graphml.headers["content-type"].startswith("application/graphml+xml")
+    assert ".graphml" in graphml.headers["content-disposition"]
+    read = nx.read_graphml(io.BytesIO(graphml.content))
+    assert read.number_of_nodes() > 100
+    linked = real_client.get("/network", params={**params, "format": "json"}).json()
+    assert {str(n["id"]) for n in linked["nodes"]} == set(read.nodes)
+    edges = linked.get("edges", linked.get("links", []))
+    assert len(edges) == read.number_of_edges()
