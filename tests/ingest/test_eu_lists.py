@@ -17,7 +17,6 @@ from foerdergraph.core.config import Settings
 from foerdergraph.core.ontology import load_ontology
 from foerdergraph.core.vocab import FG, ROLE
 from foerdergraph.ingest.dataset import load_inputs
-from foerdergraph.ingest.eu.amounts import AmountError, parse_amount
 from foerdergraph.ingest.eu.beneficiaries import BeneficiaryResolver, Veto, merge_rule
 from foerdergraph.ingest.eu.lists import FormatError, parse_list
 from foerdergraph.validate.engine import ValidationReport, load_shapes, validate
@@ -47,27 +46,6 @@ def load(path: Path) -> Dataset:
     with gzip.open(path, "rb") as handle:
         ds.parse(handle, format="trig")
     return ds
-
-
-@pytest.mark.parametrize(
-    ("text", "mark", "value"),
-    [
-        ("€ 833851.95", ".", "833851.95"),
-        ("48.219", ",", "48219"),
-        ("172.306 €", ",", "172306"),
-        ("1.387.266", ",", "1387266"),
-        ("0", ",", "0"),
-        ("1.234,56", ",", "1234.56"),
-    ],
-)
-def test_amount_forms(text: str, mark: str, value: str) -> None:
-    assert parse_amount(text, decimal_mark=mark) == Decimal(value)
-
-
-@pytest.mark.parametrize("text", ["", "n/a", "12,3,4", "-5", "12.34"])
-def test_bad_amounts(text: str) -> None:
-    with pytest.raises(AmountError):
-        parse_amount(text)
 
 
 def test_detection_names_expected_columns() -> None:

@@ -16,6 +16,7 @@ from foerdergraph.ingest.quoted_amounts import amount_disagrees, amounts_in_quot
         ("rund 1,2 Millionen Euro", ["1200000"]),
         ("3 Mio. € und 2 Mrd. Euro", ["3000000", "2000000000"]),
         ("14 Projekte erhalten 250.000 Euro", ["14", "250000"]),
+        ("500 Tsd. Euro Zuschuss", ["500000"]),
         ("ohne Betrag", []),
     ],
 )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from foerdergraph.core.amounts import GERMAN_NUMBER, german_number, scale_of
 
 MONTHS: dict[str, int] = {
     "januar": 1,
@@ -54,17 +56,6 @@ NUMBER_WORDS: dict[str, int] = {
 }
 """Number words that precede "Millionen"/"Milliarden" in press texts."""
 
-SCALES: dict[str, int] = {
-    "tsd": 10**3,
-    "tausend": 10**3,
-    "mio": 10**6,
-    "million": 10**6,
-    "millionen": 10**6,
-    "mrd": 10**9,
-    "milliarde": 10**9,
-    "milliarden": 10**9,
-}
-
 OPENING_QUOTES = "„‚«‹"
 """Characters that only ever open a quotation in German text."""
 CLOSING_QUOTES = "“”‘»›"
@@ -73,12 +64,11 @@ AMBIGUOUS_QUOTES = "\"'’"
 """Straight quotes and the apostrophe: opening or closing depending on the neighbours."""
 ALL_QUOTES = OPENING_QUOTES + CLOSING_QUOTES + AMBIGUOUS_QUOTES + "‟"
 
-_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _SCALE = r"Tsd\.|Tausend|Mio\.|Millionen|Million|Mrd\.|Milliarden|Milliarde"
 _WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _CURRENCY = r"(?:Euro|EUR|€)"
 AMOUNT_RE = re.compile(
-    rf"(?<![\w.,])(?P<num>{_NUMBER}|(?i:{_WORD_NUMBER}))"
+    rf"(?<![\w.,])(?P<num>{GERMAN_NUMBER}|(?i:{_WORD_NUMBER}))"
     rf"(?:\s+(?P<scale>{_SCALE}))?\s*{_CURRENCY}(?!\w)"
 )
 """A money amount in euros: digits or a number word, an optional scale word, then the currency."""
@@ -95,21 +85,9 @@ class Amount:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """German number: '.' groups thousands, ',' is the decimal mark ('769.560,68', '1,85').
-
-    A lone dot followed by exactly three digits is a thousands separator ("5.000"), never a
-    decimal point, because German does not write decimals with a dot.
-    """
-    text = text.strip()
-    word = NUMBER_WORDS.get(text.lower())
-    if word is not None:
-        return Decimal(word)
-    if not re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", text):
-        return None
-    try:
-        return Decimal(text.replace(".", "").replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-        return None
+    """A German number ('769.560,68', '1,85') or a number word ('sechs')."""
+    word = NUMBER_WORDS.get(text.strip().lower())
+    return Decimal(word) if word is not None else german_number(text)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -118,7 +96,7 @@ def parse_amount(text: str) -> Decimal | None:
     Accepts the scale word without a currency too ("14,8 Mrd."), since headlines drop it.
     """
     match = re.fullmatch(
-        rf"\s*(?P<num>{_NUMBER}|[A-Za-zäöüß]+)(?:\s+(?P<scale>{_SCALE}))?(?:\s*{_CURRENCY})?\s*",
+        rf"\s*(?P<num>{GERMAN_NUMBER}|[A-Za-zäöüß]+)(?:\s+(?P<scale>{_SCALE}))?(?:\s*{_CURRENCY})?\s*",
         text,
     )
     if not match:
@@ -127,7 +105,7 @@ def parse_amount(text: str) -> Decimal | None:
     if value is None:
         return None
     if match["scale"]:
-        value *= SCALES[match["scale"].rstrip(".").lower()]
+        value *= scale_of(match["scale"])
     return value.normalize() if value == value.to_integral() else value
 
 
@@ -139,7 +117,7 @@ def find_amounts(text: str) -> list[Amount]:
         if value is None:
             continue
         if match["scale"]:
-            value *= SCALES[match["scale"].rstrip(".").lower()]
+            value *= scale_of(match["scale"])
         found.append(Amount(match.start(), match.end(), match.group(0), value))
     return found
 

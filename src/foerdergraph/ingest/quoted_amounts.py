@@ -8,34 +8,23 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from foerdergraph.ingest.eu.amounts import AmountError, parse_amount
+from foerdergraph.core.amounts import GERMAN_NUMBER, german_number, scale_of
 
-_SCALES = {
-    "mio": Decimal(10) ** 6,
-    "million": Decimal(10) ** 6,
-    "millionen": Decimal(10) ** 6,
-    "mrd": Decimal(10) ** 9,
-    "milliarde": Decimal(10) ** 9,
-    "milliarden": Decimal(10) ** 9,
-}
 _NUMBER = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d])"
-    r"(?:\s*(Millionen|Million|Milliarden|Milliarde|Mio|Mrd)\b\.?)?",
+    rf"(?<![\d.,])({GERMAN_NUMBER})(?![\d])"
+    r"(?:\s*(Tausend|Tsd|Millionen|Million|Milliarden|Milliarde|Mio|Mrd)\b\.?)?",
     re.IGNORECASE,
 )
 
 
 def amounts_in_quote(quote: str) -> list[Decimal]:
-    """Every number of the quote read the German way (dots group thousands, the comma is the
-    decimal mark), scaled by a following "Mio."/"Millionen"/"Mrd."/"Milliarden"."""
+    """Every number of the quote read the German way (`core.amounts.german_number`), scaled by a
+    following "Tsd."/"Mio."/"Millionen"/"Mrd."/"Milliarden"."""
     found = []
     for match in _NUMBER.finditer(quote):
-        try:
-            number = parse_amount(match.group(1), decimal_mark=",")
-        except AmountError:
-            continue
-        scale = _SCALES.get((match.group(2) or "").lower(), Decimal(1))
-        found.append(number * scale)
+        number = german_number(match.group(1))
+        if number is not None:
+            found.append(number * scale_of(match.group(2)))
     return found
 
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from foerdergraph.ingest.eu.amounts import AmountError, parse_amount
+from foerdergraph.core.amounts import AmountError, parse_amount
 from foerdergraph.ingest.eu.beneficiaries import clean_label, spelling_key
 
 Record = Mapping[str, str]
