@@ -80,8 +80,12 @@ class Worker:
         return True
 
     def alive(self) -> bool:
-        """Whether an idle worker can take a query: its process runs and its pipe is open."""
-        return self.process.is_alive() and self.note_copies()
+        """Whether an idle worker can take a query: its process runs and its pipe is open.
+
+        `is_alive` alone lags (a forkserver child's exit is reported by the forkserver later),
+        and a killed worker's pipe may stay open for a moment when another process holds the
+        other end, so the process table is asked too: a request sent then would be lost."""
+        return self.process.is_alive() and running(self.process.pid) and self.note_copies()
 
     def rss_kb(self) -> int:
         """Resident memory in kB (0 when it cannot be read)."""
@@ -131,8 +135,18 @@ class Worker:
             self.process.join(5)
 
 
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+def running(pid: int | None) -> bool:
+    """Whether process `pid` exists and has not exited (a zombie has); True where there is no
+    /proc to ask."""
+    if pid is None:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return not os.path.isdir("/proc/self")
+    except (OSError, IndexError):
+        return True
 
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
