@@ -1,6 +1,7 @@
 """Fixtures for the server tests: a small build made from tests/fixtures/serve/graph.trig
 (store, dumps, manifest — the layout `foerdergraph build` writes), an app with its worker pool,
-and a live uvicorn on 127.0.0.1 in a subprocess."""
+a live uvicorn on 127.0.0.1 in a subprocess, and the headless Chromium of the page tests (Debian's,
+installed by `ensure_chromium.sh` in `make test`; when it is missing they fail, not skip)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 
 from foerdergraph.core.config import Settings
 from foerdergraph.serve.app import create_app
+
+from .processes import answers, started
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serve"
 BASE = "https://w3id.org/foerdergraph/"
@@ -155,6 +157,15 @@ def running_server(
 def serve_process(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
     """`foerdergraph serve` with `env` on `port` of 127.0.0.1, its output going to `log`;
     yields its base URL once /health answers and stops it afterwards."""
+    with server_process(env, port, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(
+    env: dict[str, str], port: int, log: Path, *, stop_wait: float = 10
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As `serve_process`, yielding the process too; stopped as `processes.stop(stop_wait)`."""
     with log.open("wb") as output:
         process = subprocess.Popen(
             [
@@ -173,27 +184,15 @@ def serve_process(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("server exited: " + log.read_text(errors="replace"))
-            try:
-                if httpx.get(url + "health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with started(
+        process,
+        lambda: answers(url + "health"),
+        what="the server",
+        seconds=60,
+        output=lambda: log.read_text(errors="replace"),
+        stop_wait=stop_wait,
+    ):
+        yield url, process
 
 
 @pytest.fixture(scope="session")
@@ -201,3 +200,38 @@ def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """`foerdergraph serve` on a free port of 127.0.0.1 in a subprocess; yields its base URL."""
     with running_server(build_dir, tmp_path_factory.mktemp("live") / "server.log") as url:
         yield url
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "run tests/serve/ensure_chromium.sh to install Debian's chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def store_settings(build_dir: Path, store_url: str | None) -> Settings:
+    """Settings of a server on the fixture release, reading `store_url` (None: the embedded
+    store) with two workers and a 5 s query limit."""
+    return Settings(
+        home=FIXTURES,
+        base_iri=BASE,
+        build_dir_override=build_dir,
+        query_timeout_s=5.0,
+        query_workers=2,
+        public_url=None,
+        store_url=store_url,
+    )

@@ -6,14 +6,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from .conftest import free_port
+from .processes import answers, started
 
 
 def oxigraph_binary() -> str:
@@ -43,24 +41,11 @@ def running_oxigraph(location: Path) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("oxigraph exited: " + process.stderr.read().decode())
-            try:
-                if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("oxigraph did not start within 30 s")
-            time.sleep(0.1)
+    with started(
+        process,
+        lambda: answers(url + "/query", {"query": "ASK {}"}),
+        what="oxigraph",
+        seconds=30,
+        output=lambda: process.stderr.read().decode() if process.stderr else "",
+    ):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -19,7 +19,6 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.core.config import Settings
 from foerdergraph.core.errors import BuildError
 from foerdergraph.remote.endpoints import Endpoints, RemoteStoreError
 from foerdergraph.remote.remote_store import RemoteStore
@@ -29,7 +28,7 @@ from foerdergraph.serve.app import create_app
 from foerdergraph.serve.workers import TRUNCATED_HEADER
 
 from .backends import SERVERS, VIRTUOSO_MAX_ROWS, running_store
-from .conftest import BASE, FIXTURES, free_port, make_release
+from .conftest import BASE, FIXTURES, free_port, make_release, store_settings
 from .oxigraph_server import running_oxigraph
 
 PROJECT = FIXTURES.parent.parent.parent
@@ -80,23 +79,11 @@ def store(
         yield url
 
 
-def _settings(build_dir: Path, store_url: str | None) -> Settings:
-    return Settings(
-        home=FIXTURES,
-        base_iri=BASE,
-        build_dir_override=build_dir,
-        query_timeout_s=5.0,
-        query_workers=2,
-        public_url=None,
-        store_url=store_url,
-    )
-
-
 @pytest.fixture(scope="module")
 def clients(release_dir: Path, store: str) -> Iterator[tuple[TestClient, TestClient]]:
     """(local, remote): the same release served from pyoxigraph and from the server."""
-    local_app = create_app(_settings(release_dir, None))
-    remote_app = create_app(_settings(release_dir, store))
+    local_app = create_app(store_settings(release_dir, None))
+    remote_app = create_app(store_settings(release_dir, store))
     with (
         TestClient(local_app, base_url="http://127.0.0.1:8000") as local,
         TestClient(remote_app, base_url="http://127.0.0.1:8000") as remote,
@@ -331,13 +318,13 @@ def test_new_build_replaces_the_old_without_a_gap(kind: str, tmp_path: Path) -> 
 def test_remote_down_is_a_clear_error(release_dir: Path, tmp_path: Path) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(RemoteStoreError, match="unreachable"):
-        create_app(_settings(release_dir, dead))
+        create_app(store_settings(release_dir, dead))
     with pytest.raises(BuildError, match=r"complete and current locally.*unreachable"):
         upload_build(release_dir / "current", dead, BASE, lambda _m: None)
     # a server that goes away while we serve: queries get 502 naming the store, pages an error
     with running_oxigraph(tmp_path / "data") as url:
         upload_build(release_dir / "current", url, BASE, lambda _m: None)
-        app = create_app(_settings(release_dir, url))
+        app = create_app(store_settings(release_dir, url))
         with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as c:
             assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
             stopped = url

@@ -9,7 +9,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import httpx
 
 from foerdergraph.serve.workers import QueryRequest, WorkerPool
 
-from .conftest import BASE, FIXTURES, free_port
+from .conftest import BASE, FIXTURES, free_port, server_process
 
 CARTESIAN = (
     "SELECT (COUNT(*) AS ?n) WHERE "
@@ -44,27 +43,9 @@ def serve(build_dir: Path, log: Path, **settings: str) -> Iterator[tuple[str, su
         **{f"FOERDERGRAPH_{name.upper()}": value for name, value in settings.items()},
     }
     env.pop("FOERDERGRAPH_PUBLIC_URL", None)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "foerdergraph.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "health", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "the server did not start within 60 s"
-            time.sleep(0.2)
-        yield url, process
-    finally:
-        process.kill()
-        process.wait()
+    # runaway queries may still run at the end: no graceful shutdown to wait for
+    with server_process(env, port, log, stop_wait=0) as running:
+        yield running
 
 
 def sparql(url: str, query: str, timeout: float = 60) -> httpx.Response:

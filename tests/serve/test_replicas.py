@@ -12,27 +12,14 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from foerdergraph.core.config import Settings
 from foerdergraph.remote.upload import upload_build
 from foerdergraph.serve.app import create_app
 
-from .conftest import BASE, FIXTURES, make_release
+from .conftest import BASE, make_release, store_settings
 from .oxigraph_server import running_oxigraph
 
 QUERY = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s ?p ?o"
 PAGE = "/id/organisation/wirtschaftsministerium-nrw"
-
-
-def _settings(build_dir: Path, store_url: str) -> Settings:
-    return Settings(
-        home=FIXTURES,
-        base_iri=BASE,
-        build_dir_override=build_dir,
-        query_timeout_s=5.0,
-        query_workers=2,
-        public_url=None,
-        store_url=store_url,
-    )
 
 
 def _extra(n: int) -> list[ox.Quad]:
@@ -59,7 +46,7 @@ def test_queries_spread_and_survive_a_replica_killed_under_load(tmp_path: Path) 
     with running_oxigraph(tmp_path / "b") as url_b:
         with running_oxigraph(tmp_path / "a") as url_a:
             upload_build(release / "current", f"{url_a},{url_b}", BASE, lambda _m: None)
-            app = create_app(_settings(release, f"{url_a},{url_b}"))
+            app = create_app(store_settings(release, f"{url_a},{url_b}"))
             client = TestClient(app, base_url="http://127.0.0.1:8000")
             client.__enter__()
             expected = _answer(client)
@@ -105,7 +92,7 @@ def test_a_lagging_replica_is_taken_out_until_it_holds_the_release(tmp_path: Pat
     with running_oxigraph(tmp_path / "a") as url_a, running_oxigraph(tmp_path / "b") as url_b:
         upload_build(current / "current", url_a, BASE, lambda _m: None)
         upload_build(older / "current", url_b, BASE, lambda _m: None)
-        app = create_app(_settings(current, f"{url_a},{url_b}"))
+        app = create_app(store_settings(current, f"{url_a},{url_b}"))
         with TestClient(app, base_url="http://127.0.0.1:8000") as client:
             status = _replicas(client)
             assert status[url_b]["in_service"] is False
@@ -127,7 +114,7 @@ def test_no_replica_left_is_a_clear_error(tmp_path: Path) -> None:
     release = make_release(tmp_path / "build")
     with running_oxigraph(tmp_path / "a") as url_a, running_oxigraph(tmp_path / "b") as url_b:
         upload_build(release / "current", f"{url_a},{url_b}", BASE, lambda _m: None)
-        app = create_app(_settings(release, f"{url_a},{url_b}"))
+        app = create_app(store_settings(release, f"{url_a},{url_b}"))
     with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as c:
         response = c.get("/sparql", params={"query": "ASK {}"})
         assert response.status_code == 502

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from .conftest import free_port
+from .processes import answers, started
 
 USER = "dba"
 PASSWORD = "dba"
@@ -79,25 +77,13 @@ def running_virtuoso(location: Path, max_rows: int) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{http_port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                log = location / "virtuoso.log"
-                raise RuntimeError("virtuoso exited: " + log.read_text(errors="replace")[-2000:])
-            try:
-                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=2).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"virtuoso did not start within {START_TIMEOUT_S} s")
-            time.sleep(0.25)
+    log = location / "virtuoso.log"
+    with started(
+        process,
+        lambda: answers(url + "/sparql", {"query": "ASK {}"}, timeout=2),
+        what="virtuoso",
+        seconds=START_TIMEOUT_S,
+        output=lambda: log.read_text(errors="replace")[-2000:] if log.exists() else "",
+        stop_wait=30,
+    ):
         yield "virtuoso+" + url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
