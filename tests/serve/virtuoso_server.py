@@ -34,8 +34,8 @@ TransactionFile = {db}/virtuoso-temp.trx
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 ServerThreads = 10
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 DirsAllowed = {db}
 
 [HTTPServer]
@@ -46,7 +46,7 @@ ServerThreads = 8
 
 [SPARQL]
 ResultSetMaxRows = {max_rows}
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = {query_seconds}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -60,14 +60,26 @@ def virtuoso_binary() -> str:
 
 
 @contextmanager
-def running_virtuoso(location: Path, max_rows: int) -> Iterator[str]:
+def running_virtuoso(
+    location: Path, max_rows: int, *, buffers: int = 10_000, query_seconds: int = 60
+) -> Iterator[str]:
     """A Virtuoso server with its data in `location` that cuts answers at `max_rows`; yields
-    its store URL (`virtuoso+http://…`)."""
+    its store URL (`virtuoso+http://…`). `buffers` are 8 kB pages of cache (the default, 80 MB,
+    suits the tests' small graphs; a benchmark at 10^6 gives it more), `query_seconds` its
+    own limit per query."""
     location.mkdir(parents=True, exist_ok=True)
     http_port = free_port()
     ini = location / "virtuoso.ini"
     ini.write_text(
-        INI.format(db=location, sql_port=free_port(), http_port=http_port, max_rows=max_rows),
+        INI.format(
+            db=location,
+            sql_port=free_port(),
+            http_port=http_port,
+            max_rows=max_rows,
+            buffers=buffers,
+            dirty=buffers * 3 // 4,
+            query_seconds=query_seconds,
+        ),
         encoding="utf-8",
     )
     process = subprocess.Popen(
