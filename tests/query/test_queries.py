@@ -286,3 +286,53 @@ def test_the_timeline_of_an_entity_page_pairs_citations_with_their_addresses(
     merged_away = actor_timeline(store, "https://example.org/a", canned[HISTORY_QUERY])
     assert [(e.kind, e.label) for e in merged_away] == [("event", "Zusammenlegung")]
     assert actor_timeline(store, "https://example.org/nobody", canned[HISTORY_QUERY]) == []
+
+
+def _by_region(found: list[dict[str, str]]) -> dict[str, tuple[int, float]]:
+    """{region name or bin: (grants, amount)} of a funding-by-region answer."""
+    return {
+        (r["label"] if r["bin"] == "region" else r["bin"]): (int(r["grants"]), float(r["amount"]))
+        for r in found
+    }
+
+
+def test_funding_by_region_counts_each_grant_once_per_level_and_reports_the_rest(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = fixture_store("regions.trig")
+    query = canned["funding-by-region"]
+    assert _by_region(rows(store, query)) == {
+        "Bezirk Eins": (3, 600.0),  # g1 in a town of a Kreis, g2 in a city, g3 by its key
+        "Bezirk Zwei": (1, 700.0),
+        "several": (1, 500.0),  # g5 lies in both: counted once, in neither
+        "coarser": (1, 400.0),  # g4: the Land only
+        "unlocated": (2, 1400.0),  # g6, and g8 whose project has no place
+    }
+    assert _by_region(rows(store, query, level="kreis")) == {
+        "Kreis Eins": (2, 400.0),
+        "Stadt": (2, 700.0),  # g2, and g5: its other place is no Kreis-level region
+        "Kreis Zwei": (0, 0.0),  # every region of the level is a row
+        "coarser": (2, 1100.0),  # g4 (Land), g7 (a Regierungsbezirk only)
+        "unlocated": (2, 1400.0),
+    }
+    assert _by_region(rows(store, query, basis="recipient")) == {
+        "Bezirk Eins": (1, 800.0),  # g8's recipient sits in K1
+        "Bezirk Zwei": (0, 0.0),
+        "unlocated": (7, 2800.0),
+    }
+
+
+def test_funding_by_region_filters_by_fund_programme_and_year(
+    canned: dict[str, CannedQuery],
+) -> None:
+    store = fixture_store("regions.trig")
+    query = canned["funding-by-region"]
+
+    def totals(**params: str) -> dict[str, tuple[int, float]]:
+        return {k: v for k, v in _by_region(rows(store, query, **params)).items() if v[0]}
+
+    assert totals(fund="https://example.org/fundA") == {"Bezirk Eins": (1, 100.0)}
+    assert totals(programme="https://example.org/OP") == {"Bezirk Eins": (1, 300.0)}
+    assert totals(from_year="2011") == {"Bezirk Eins": (1, 200.0)}  # g2; no year: left out
+    assert totals(from_year="2010", to_year="2010", level="kreis") == {"Kreis Eins": (1, 100.0)}
+    assert totals(level="gemeinde") == {"unlocated": (2, 1400.0), "coarser": (6, 2200.0)}

@@ -5,6 +5,7 @@ parameter is a 400 that names it."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -187,3 +188,65 @@ def test_search_page_lists_the_hits(client: TestClient) -> None:
     assert page.status_code == 200
     assert "Köln" in page.text and "1 result" in page.text
     assert client.get("/search", params={"q": "x", "type": "nope:X"}).status_code == 400
+
+
+def test_funding_by_region_tables_agree_with_the_generated_grants(
+    client: TestClient, data: Generated
+) -> None:
+    """By the recipients' seat the Regierungsbezirk takes the grants of the organisations in
+    Köln; those in the two cities outside any Regierungsbezirk are placed only more coarsely;
+    by the project's place (no project here) every grant is unlocated. JSON, CSV and HTML agree."""
+    generated = data
+    in_koeln = [o for o in generated.orgs if o.place.endswith("/place/p1")]
+    expected = (
+        sum(len(o.grants) for o in in_koeln),
+        sum((generated.total(o) for o in in_koeln), Decimal(0)),
+    )
+    counted = client.get(
+        "/sparql",
+        params={"query": f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ ?g a <{FG}Grant> }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    all_grants = int(counted.json()["results"]["bindings"][0]["n"]["value"])
+    assert all_grants >= sum(len(o.grants) for o in generated.orgs)  # and the fixture graph's
+    answer = client.get("/browse/funding-by-region.json", params={"basis": "recipient"}).json()
+    assert [(r["label"], r["grants"], Decimal(str(r["amount"]))) for r in answer["regions"]] == [
+        (GOVERNMENT_REGION, *expected)
+    ]
+    assert {r["bin"]: r["grants"] for r in answer["rest"]} == {"coarser": all_grants - expected[0]}
+    assert answer["grants"] == all_grants
+    by_project = client.get("/browse/funding-by-region.json").json()
+    assert [r["grants"] for r in by_project["regions"]] == [0]
+    assert {r["bin"]: r["grants"] for r in by_project["rest"]} == {"unlocated": all_grants}
+
+    text = client.get("/browse/funding-by-region.csv", params={"basis": "recipient"}).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["bin"], int(r["grants"])) for r in rows] == [
+        ("region", expected[0]),
+        ("coarser", all_grants - expected[0]),
+    ]
+    page = client.get("/browse/funding-by-region", params={"basis": "recipient"})
+    assert page.status_code == 200 and GOVERNMENT_REGION in page.text
+    assert f'data-in-regions="{expected[0]}"' in page.text
+    assert 'href="http://127.0.0.1:8000/browse/funding-by-region"' in client.get("/browse").text
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("level=gemeinde", "level"),
+        ("basis=anywhere", "basis"),
+        ("from_year=soon", "from_year"),
+        ("fund=not%20an%20iri", "fund"),
+        ("_sort=colour", "_sort"),
+        ("colour=blue", "colour"),
+    ],
+)
+def test_funding_by_region_refuses_a_bad_parameter_by_name(
+    client: TestClient, query: str, named: str
+) -> None:
+    for suffix in ("", ".csv", ".json"):
+        response = client.get(f"/browse/funding-by-region{suffix}?{query}")
+        assert response.status_code == 400, (suffix, query)
+        assert f"'{named}'" in html.unescape(response.text)
+    assert client.get("/browse/funding-by-region.xml").status_code == 404

@@ -138,3 +138,23 @@ def test_canned_query_commentary_is_above_the_editor(
     page.click("#example-notes summary")
     expect(page.locator("#example-notes-text")).to_contain_text("Sorted by label")
     watched.clean().close()
+
+
+def test_funding_by_region_table_and_map(browser: Browser, served: tuple[str, Generated]) -> None:
+    """From the browse index to the regional figures by the recipients' seat: the table sorts,
+    the map draws every Regierungsbezirk of the installed boundaries from the page's JSON, with
+    no console error and no request to another host."""
+    url, _data = served
+    watched = Watched(browser, url)
+    page = watched.page
+    page.goto(url + "browse")
+    page.click("#funding-link a")
+    expect(page.locator("h1")).to_contain_text("Regierungsbezirke")
+    page.click("#funding-switch a:has-text('recipients')")
+    expect(page.locator("#funding-table tbody:not(.rest) tr")).to_have_count(1)
+    expect(page.locator("#funding-table tbody.rest tr[data-bin=coarser]")).to_have_count(1)
+    expect(page.locator("#region-map")).to_have_attribute("data-drawn", "5")
+    expect(page.locator("#region-map svg path")).to_have_count(5)
+    page.locator("#funding-table th a", has_text="Region").click()
+    expect(page.locator("#funding-table th[aria-sort=ascending]")).to_contain_text("Region")
+    watched.clean().close()

@@ -131,3 +131,42 @@ def test_network_download_reads_back_as_the_json_network(real_client: TestClient
     assert {str(n["id"]) for n in linked["nodes"]} == set(read.nodes)
     edges = linked.get("edges", linked.get("links", []))
     assert len(edges) == read.number_of_edges()
+
+
+def _approved_2010_to_2012(client: TestClient) -> set[str]:
+    query = (
+        "PREFIX fg: <https://w3id.org/foerdergraph/ontology#> SELECT ?g ?y WHERE "
+        "{ ?g fg:approvalYear ?y }"
+    )
+    found = client.get("/sparql", params={"query": query, "format": "json"}).json()
+    return {
+        b["g"]["value"]
+        for b in found["results"]["bindings"]
+        if 2010 <= int(b["y"]["value"][:4]) <= 2012
+    }
+
+
+def test_regional_figures_add_up_to_the_grants_of_the_same_filter(
+    real_client: TestClient,
+) -> None:
+    """The regions of a level plus the grants no region takes are every grant of the filter,
+    as the grants query lists them (each once), at both levels and on both bases."""
+    listed = real_client.get("/queries/grants", params={"format": "json"}).json()
+    amounts = {
+        r["grant"]["value"]: float(r["amount"]["value"]) for r in listed["results"]["bindings"]
+    }
+    years = _approved_2010_to_2012(real_client)
+    for params, grants in (
+        ({}, set(amounts)),
+        ({"basis": "recipient", "from_year": "2010", "to_year": "2012"}, years & set(amounts)),
+    ):
+        for level in ("regierungsbezirk", "kreis"):
+            answer = real_client.get(
+                "/browse/funding-by-region.json", params={**params, "level": level}
+            ).json()
+            every = answer["regions"] + answer["rest"]
+            assert sum(r["grants"] for r in every) == len(grants), (params, level)
+            total = sum(amounts[g] for g in grants)
+            assert abs(sum(r["amount"] for r in every) - total) < 0.01, (params, level)
+            assert len(answer["regions"]) == {"regierungsbezirk": 5, "kreis": 53}[level]
+            assert sum(r["grants"] for r in answer["regions"]) > 0

@@ -1,5 +1,6 @@
 """Browse and search pages: `/browse` (the lists), `/browse/{list}` with `.csv` and `.json`
-twins, and `/search` (the HTML results of `/api/search`). View logic lives in
+twins, `/browse/funding-by-region` (funding per region, with its twins and map), and `/search`
+(the HTML results of `/api/search`). View logic lives in
 `serve/browse/` (one module per page kind) and `serve/search.py`; this module only parses the
 request, runs the lookup in a thread and picks the representation."""
 
@@ -11,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from foerdergraph.serve.browse import lists, table
+from foerdergraph.serve.browse import funding, lists, table
 from foerdergraph.serve.context import Served
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.search import INDEXES, BadType, expand_type, ranked
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 CATALOGUES = lists.CatalogueCache()
 """One per process: every app of the process reads the same release folders."""
 SUFFIXES = {".csv": "csv", ".json": "json"}
+STATIC_DIR = Path(__file__).parents[1] / "static"
+BOUNDARIES = "geo/nrw-areas.json"
+"""The NRW boundaries `make install` derives from a registry package (`serve/boundaries.py`)."""
 SEARCH_LIMIT = 100
 SEARCH_TYPES = (
     ("fg:Organisation", "Organisation"),
@@ -48,6 +53,41 @@ def router(served: Served) -> APIRouter:
             for spec in lists.SPECS.values()
         ]
         return served.pages.render(request, "browse_index.html", catalogues=catalogues)
+
+    @routes.get("/browse/funding-by-region{suffix:path}")
+    async def funding_by_region(suffix: str, request: Request) -> Response:
+        """Grants and sums per Regierungsbezirk or Kreis/kreisfreie Stadt as HTML (with the
+        map when the boundaries are installed), or every row as CSV or JSON."""
+        if suffix not in ("", *SUFFIXES):
+            message = f"no page funding-by-region{suffix}; add .csv or .json, or nothing"
+            return served.html_or_text(request, 404, "Not found", message)
+        query = served.canned.get(funding.QUERY)
+        release = await served.current()
+        if query is None or not isinstance(release.store, ox.Store):
+            message = "funding by region needs the canned query and the local store"
+            return PlainTextResponse(message, status_code=503)
+        try:
+            asked = funding.FundingParams.parse(dict(request.query_params))
+            shown = await served.lookup(funding.funding_table, release.store, query, asked)
+        except table.BadParameter as error:
+            return _bad(served, request, suffix, str(error))
+        if suffix == ".csv":
+            return Response(shown.as_csv(), media_type="text/csv; charset=utf-8")
+        if suffix == ".json":
+            return JSONResponse(shown.as_json())
+        root = served.pages.root(request)
+        return served.pages.render(
+            request,
+            "browse_funding.html",
+            table=shown,
+            levels=funding.LEVELS,
+            bases=funding.BASES,
+            query=dict(request.query_params),
+            link=_linker(root + "browse/funding-by-region", request),
+            money=_money,
+            boundaries=(STATIC_DIR / BOUNDARIES).is_file(),
+            boundaries_path=root + "static/" + BOUNDARIES,
+        )
 
     @routes.get("/browse/{name}")
     async def browse_list(name: str, request: Request) -> Response:
