@@ -36,6 +36,7 @@ FG_QUOTE = ox.NamedNode(ONTOLOGY_NS + "quote")
 FG_START = ox.NamedNode(ONTOLOGY_NS + "start")
 FG_END = ox.NamedNode(ONTOLOGY_NS + "end")
 FG_TEXT = ox.NamedNode(ONTOLOGY_NS + "text")
+FG_CONFIDENCE = ox.NamedNode(ONTOLOGY_NS + "confidence")
 DC_IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
 RDF_SUBJECT = ox.NamedNode(RDF + "subject")
 RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
@@ -257,6 +258,10 @@ class Value:
     term: object
     label: str
     evidence: list[Evidence] = field(default_factory=list)
+    draft: bool = False
+    """Stated only in draft graphs: machine-extracted, not reviewed (core.iri.draft_graphs)."""
+    confidence: str | None = None
+    """The extractor's fg:confidence (0..1) of a draft statement, when it gave one."""
 
 
 @dataclass
@@ -289,45 +294,76 @@ class ResourceView:
     graphs: list[str]
 
 
-def _statement_evidence(
+def _statements(
     store: QuadSource, subject: ox.NamedNode
-) -> dict[tuple[str, object], list[Evidence]]:
-    """Evidence of reified statements `?st rdf:subject <s>; rdf:predicate ?p; rdf:object ?o`."""
+) -> tuple[dict[tuple[str, object], list[Evidence]], dict[tuple[str, object], str]]:
+    """Evidence and confidence (drafts) of reified statements `?st rdf:subject <s>;
+    rdf:predicate ?p; rdf:object ?o`, by (?p, ?o)."""
     found: dict[tuple[str, object], list[Evidence]] = defaultdict(list)
+    confidence: dict[tuple[str, object], str] = {}
     for quad in store.quads_for_pattern(None, RDF_SUBJECT, subject, None):
         statement = quad.subject
         predicate = next(iter(store.quads_for_pattern(statement, RDF_PREDICATE, None, None)), None)
         obj = next(iter(store.quads_for_pattern(statement, RDF_OBJECT, None, None)), None)
         if predicate is None or obj is None:
             continue
+        key = (term_text(predicate.object), obj.object)
+        if (stated := _confidence(store, statement)) is not None:
+            confidence[key] = stated
         for ev in store.quads_for_pattern(statement, FG_EVIDENCE, None, None):
             if isinstance(ev.object, ox.NamedNode | ox.BlankNode):
                 item = evidence(store, ev.object)
-                key = (term_text(predicate.object), obj.object)
                 if item not in found[key]:
                     found[key].append(item)
-    return found
+    return found, confidence
 
 
-def view(store: QuadSource, iri: str, only: set[ox.Triple] | None = None) -> ResourceView:
+def _confidence(store: QuadSource, node: object) -> str | None:
+    """The fg:confidence a draft fact (or reified statement) carries, if any."""
+    if not isinstance(node, ox.NamedNode | ox.BlankNode):
+        return None
+    quad = next(iter(store.quads_for_pattern(node, FG_CONFIDENCE, None, None)), None)
+    return term_text(quad.object) if quad else None
+
+
+def view(
+    store: QuadSource,
+    iri: str,
+    only: set[ox.Triple] | None = None,
+    drafts: frozenset[str] = frozenset(),
+) -> ResourceView:
     """Gather the page of `iri`: label, types, properties with evidence, incoming links;
-    with `only` (one page of a hub's description), just the values stated in those triples."""
+    with `only` (one page of a hub's description), just the values stated in those triples.
+    A value stated only in `drafts` (the release's draft graphs) is marked `draft`, with the
+    confidence of its reified statement or else of the fact `iri` itself."""
     subject = ox.NamedNode(iri)
     by_predicate: dict[str, list[object]] = defaultdict(list)
     graphs: set[str] = set()
+    stated_in: dict[tuple[str, object], set[str]] = defaultdict(set)
     for quad in store.quads_for_pattern(subject, None, None, None):
         if only is not None and quad.triple not in only:
             continue
         if isinstance(quad.graph_name, ox.NamedNode):
             graphs.add(quad.graph_name.value)
+        stated_in[(quad.predicate.value, quad.object)].add(getattr(quad.graph_name, "value", ""))
         values = by_predicate[quad.predicate.value]
         if quad.object not in values:
             values.append(quad.object)
-    statement_evidence = _statement_evidence(store, subject)
+    statement_evidence, confidence = _statements(store, subject)
+    drafted = {key for key, where in stated_in.items() if where <= drafts}
+    own_confidence = _confidence(store, subject) if drafted else None
 
     def values_of(predicate: str) -> list[Value]:
         return [
-            Value(term, label_of(store, term), statement_evidence.get((predicate, term), []))
+            Value(
+                term,
+                label_of(store, term),
+                statement_evidence.get((predicate, term), []),
+                draft=(predicate, term) in drafted,
+                confidence=confidence.get((predicate, term), own_confidence)
+                if (predicate, term) in drafted
+                else None,
+            )
             for term in sorted(by_predicate[predicate], key=_sort_key)
         ]
 
