@@ -15,7 +15,14 @@ from starlette.routing import Route
 
 from foerdergraph.query.drafts import BadDrafts
 from foerdergraph.query.history import HISTORY_QUERY, TimelineEntry, actor_timeline
-from foerdergraph.serve import document_cache, linked_data, negotiation, paging, results
+from foerdergraph.serve import (
+    document_cache,
+    linked_data,
+    negotiation,
+    paging,
+    results,
+    source_document,
+)
 from foerdergraph.serve.context import HTML, Served, vary
 from foerdergraph.serve.drafts import draft_switch
 from foerdergraph.serve.release import Release
@@ -134,7 +141,7 @@ async def render_resource(
         only = set(page.triples) if page.paged else None
         view = await served.lookup(linked_data.view, store, iri, only, drafts.graphs)
         graph_info = next((g for g in release.graph_entries() if g["iri"] == iri), None)
-        document_id = await served.lookup(linked_data.document_identifier, store, iri)
+        document_id = await served.lookup(source_document.document_identifier, store, iri)
         # the history graph is curated: the timeline reads the whole store in either mode
         history = await served.lookup(timeline, served, release.store, iri)
         return pages.render(
@@ -183,13 +190,13 @@ def router(served: Served) -> APIRouter:
     async def document_page(identifier: str, request: Request) -> Response:
         store = (await served.current()).store
         node = await served.lookup(
-            linked_data.find_document, store, identifier, served.settings.base_iri
+            source_document.find_document, store, identifier, served.settings.base_iri
         )
         if node is None:
             return served.html_or_text(
                 request, 404, "Unknown document", f"there is no source document {identifier!r}"
             )
-        doc = await served.lookup(linked_data.document_view, store, node)
+        doc = await served.lookup(source_document.document_view, store, node)
         highlight = "ev-" + request.query_params.get("highlight", "")
         return served.pages.render(
             request, "document.html", doc=doc, highlight=highlight, lang="de"
