@@ -245,13 +245,14 @@ def test_a_query_text_is_parsed_once_per_graph_set(monkeypatch: pytest.MonkeyPat
     query = f"SELECT * FROM <{BASE}graph/a> WHERE {{ ?s ?p ?o }}"
     with_a = frozenset({BASE + "graph/a"})
     for _ in range(3):
-        assert isinstance(workers.prepare(workers.QueryRequest(query), with_a), workers.Prepared)
+        prepared = workers.prepare(workers.QueryRequest(query), with_a, BASE)
+        assert isinstance(prepared, workers.Prepared)
     assert parsed == [query]
-    refused = workers.prepare(workers.QueryRequest(query), frozenset({BASE + "graph/b"}))
+    refused = workers.prepare(workers.QueryRequest(query), frozenset({BASE + "graph/b"}), BASE)
     assert isinstance(refused, workers.QueryResponse) and refused.status == 400
     long_query = LABELS + " " * execution.CHECKED_CACHE_TEXT
     for _ in range(2):
-        workers.prepare(workers.QueryRequest(long_query), with_a)
+        workers.prepare(workers.QueryRequest(long_query), with_a, BASE)
     assert parsed == [query, query, long_query, long_query]
     execution._check_cached.cache_clear()
 

@@ -23,11 +23,15 @@ from foerdergraph.core.errors import (
     InputError,
     named_disk_full,
 )
+from foerdergraph.core.iri import draft_graphs
 from foerdergraph.publish.dumps import FORMATS, gzip_writer, serialise
 from foerdergraph.publish.store import open_store
 from foerdergraph.publish.void import class_partitions
+from foerdergraph.query import drafts
 from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries, parse_canned
-from foerdergraph.query.engine import format_result, run_query
+from foerdergraph.query.drafts import QueryDataset
+from foerdergraph.query.engine import EVERY_GRAPH, format_result, run_query
+from foerdergraph.serve.safety import QueryRefused, check_query
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
 
@@ -192,8 +196,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_MISSING
     try:
-        result = run_query(store, text, bindings)
+        dataset = _dataset(store, text, settings.base_iri, drafts.excludes(args.drafts))
+        result = run_query(store, text, bindings, dataset)
         print(format_result(result, args.format))
+    except (QueryRefused, drafts.HiddenGraphNamed) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
     except SyntaxError as exc:
         _err(f"query syntax error: {exc}")
         return EXIT_INVALID
@@ -201,6 +209,20 @@ def cmd_query(args: argparse.Namespace) -> int:
         _err(f"query failed: {exc}")
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _dataset(store: ox.Store, text: str, base: str, exclude: bool) -> QueryDataset:
+    """The query's dataset: every graph, or — with the drafts excluded — every graph but the
+    draft graphs, the query's FROM read as the endpoint reads it (`serve.safety`), so the
+    switch means the same here as at /sparql (`query/drafts.py`)."""
+    graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    hidden = draft_graphs(graphs, base) if exclude else frozenset()
+    if not hidden:
+        return EVERY_GRAPH
+    checked = check_query(text, graphs)
+    return drafts.query_dataset(
+        graphs, hidden, declared=(checked.from_graphs, checked.from_named_graphs)
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -302,6 +324,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=[],
         metavar="NAME=VALUE",
         help="bind a canned query parameter (repeatable); bound as an RDF term",
+    )
+    p.add_argument(
+        "--drafts",
+        choices=drafts.CHOICES,
+        default=drafts.DEFAULT,
+        help="include (default) or exclude the machine-extracted facts of draft graphs, "
+        "as the endpoint's drafts= parameter does",
     )
     p.set_defaults(handler=cmd_query)
 

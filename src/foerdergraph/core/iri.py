@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from rdflib import URIRef
 
@@ -69,3 +70,17 @@ def graph_iri(*names: str, base: str) -> URIRef:
     if not names:
         raise ValueError("graph_iri() needs at least one name")
     return URIRef(base + "graph/" + "/".join(slugify(n) for n in names))
+
+
+DRAFT_GRAPH_KIND = "extracted"
+"""The kind of named graph that holds machine-extracted facts: a facts file with `status: draft`
+loads into `{base}graph/extracted/<doc-id>` (manifest kind `extracted`) instead of
+`{base}graph/document/<doc-id>`. The one definition of a draft graph: the build names the graph
+with this kind, and the server, the query workers and the command line recognise drafts by it,
+also on a remote store that has no manifest."""
+
+
+def draft_graphs(graphs: Iterable[str], base: str) -> frozenset[str]:
+    """The graphs among `graphs` that hold machine-extracted (unreviewed) facts."""
+    prefix = f"{base}graph/{DRAFT_GRAPH_KIND}/"
+    return frozenset(g for g in graphs if g.startswith(prefix))

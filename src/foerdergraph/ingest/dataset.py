@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from foerdergraph.core.config import DEFAULT_BASE_IRI, Settings
 from foerdergraph.core.errors import InputError, InputProblem
-from foerdergraph.core.iri import graph_iri
+from foerdergraph.core.iri import DRAFT_GRAPH_KIND, graph_iri
 from foerdergraph.core.ontology import OntologyIndex, load_ontology
 from foerdergraph.core.rdf import fill_store, from_oxigraph
 from foerdergraph.core.registry import (
@@ -217,7 +217,7 @@ def document_part(
     facts_path = data / "facts" / f"{doc.id}.yaml"
     try:
         facts_file = read_facts_file(facts_path, ontology) if facts_path.is_file() else None
-        kind = "extracted" if facts_file and facts_file.is_draft else "document"
+        kind = DRAFT_GRAPH_KIND if facts_file and facts_file.is_draft else "document"
         iri = graph_iri(kind, doc.id, base=base)
         graph = new_graph(iri, base)
         for triple in document_triples(doc, base):

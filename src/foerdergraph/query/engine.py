@@ -13,20 +13,25 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from foerdergraph.core.formats import RESULT_FORMATS
+from foerdergraph.query.drafts import QueryDataset
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 TABULAR_FORMATS = {f.name: f.results_format for f in RESULT_FORMATS}
+EVERY_GRAPH = QueryDataset(union=True)
+"""The default dataset: the union of all graphs unless the query names its own."""
 
 
 def run_query(
-    store: ox.Store, text: str, substitutions: Mapping[ox.Variable, Term] | None = None
+    store: ox.Store,
+    text: str,
+    substitutions: Mapping[ox.Variable, Term] | None = None,
+    dataset: QueryDataset = EVERY_GRAPH,
 ) -> Result:
-    """Evaluate one query over the union of the store's graphs."""
-    return store.query(
-        text, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
-    )
+    """Evaluate one query over the union of the store's graphs, or over `dataset` (the union
+    without the draft graphs, `query.drafts`)."""
+    return store.query(text, substitutions=dict(substitutions or {}), **dataset.store_arguments())
 
 
 def _cell(term: object) -> str:

@@ -115,12 +115,17 @@ class RemoteStore:
             return response
         raise self.replicas.none_left()
 
-    def select(self, query: str, scoped: bool = True) -> ox.QuerySolutions | ox.QueryBoolean:
-        """Run a SELECT or ASK on the data's graphs (all graphs when not `scoped`) and parse the
-        JSON results into pyoxigraph terms. An answer as long as the server's silent cap is an
-        error: it may be cut, and a page built from it would be wrong without saying so."""
+    def select(
+        self, query: str, scoped: bool = True, dataset: list[tuple[str, str]] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK on the data's graphs (all graphs when not `scoped`, the protocol
+        parameters `dataset` when given) and parse the JSON results into pyoxigraph terms. An
+        answer as long as the server's silent cap is an error: it may be cut, and a page built
+        from it would be wrong without saying so."""
         form = [("query", query)]
-        if scoped:
+        if dataset is not None:
+            form += dataset
+        elif scoped:
             if self._graphs is None:
                 self.named_graphs()
             assert self._graphs is not None
@@ -148,11 +153,19 @@ class RemoteStore:
         query: str,
         use_default_graph_as_union: bool = True,
         substitutions: Mapping[ox.Variable, Term | ox.Triple] | None = None,
+        default_graph: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean:
         """Like `Store.query` for SELECT/ASK; the server's default graph must be the union of
-        its named graphs (docs/scaling.md), substitutions travel as VALUES."""
+        its named graphs (docs/scaling.md), substitutions travel as VALUES. `default_graph` and
+        `named_graphs` (both or neither) become the protocol's default-graph-uri and
+        named-graph-uri, as pyoxigraph's arguments of the same names choose the dataset."""
         bindings = {variable.value: str(term) for variable, term in (substitutions or {}).items()}
-        return self.select(with_bindings(query, bindings))
+        dataset = None
+        if default_graph is not None and named_graphs is not None:
+            dataset = [("default-graph-uri", g.value) for g in default_graph]
+            dataset += [("named-graph-uri", g.value) for g in named_graphs]
+        return self.select(with_bindings(query, bindings), dataset=dataset)
 
     def quads_for_pattern(
         self, subject: Any, predicate: Any, object: Any, graph_name: Any = None

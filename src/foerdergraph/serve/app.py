@@ -78,7 +78,9 @@ def _backend(settings: Settings) -> tuple[Release, Callable[[Path], Release], Qu
         return (
             release,
             open_remote,
-            RemoteQueries(replicas, settings.query_timeout_s, release.graphs, probe),
+            RemoteQueries(
+                replicas, settings.query_timeout_s, release.graphs, settings.base_iri, probe
+            ),
         )
     release = open_release(settings.current_build)
     sandboxed, reason = no_network.supported()

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import pyoxigraph as ox
 
@@ -36,6 +35,7 @@ FG_QUOTE = ox.NamedNode(ONTOLOGY_NS + "quote")
 FG_START = ox.NamedNode(ONTOLOGY_NS + "start")
 FG_END = ox.NamedNode(ONTOLOGY_NS + "end")
 FG_TEXT = ox.NamedNode(ONTOLOGY_NS + "text")
+FG_CONFIDENCE = ox.NamedNode(ONTOLOGY_NS + "confidence")
 DC_IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
 RDF_SUBJECT = ox.NamedNode(RDF + "subject")
 RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
@@ -257,6 +257,10 @@ class Value:
     term: object
     label: str
     evidence: list[Evidence] = field(default_factory=list)
+    draft: bool = False
+    """Stated only in draft graphs: machine-extracted, not reviewed (core.iri.draft_graphs)."""
+    confidence: str | None = None
+    """The extractor's fg:confidence (0..1) of a draft statement, when it gave one."""
 
 
 @dataclass
@@ -289,45 +293,76 @@ class ResourceView:
     graphs: list[str]
 
 
-def _statement_evidence(
+def _statements(
     store: QuadSource, subject: ox.NamedNode
-) -> dict[tuple[str, object], list[Evidence]]:
-    """Evidence of reified statements `?st rdf:subject <s>; rdf:predicate ?p; rdf:object ?o`."""
+) -> tuple[dict[tuple[str, object], list[Evidence]], dict[tuple[str, object], str]]:
+    """Evidence and confidence (drafts) of reified statements `?st rdf:subject <s>;
+    rdf:predicate ?p; rdf:object ?o`, by (?p, ?o)."""
     found: dict[tuple[str, object], list[Evidence]] = defaultdict(list)
+    confidence: dict[tuple[str, object], str] = {}
     for quad in store.quads_for_pattern(None, RDF_SUBJECT, subject, None):
         statement = quad.subject
         predicate = next(iter(store.quads_for_pattern(statement, RDF_PREDICATE, None, None)), None)
         obj = next(iter(store.quads_for_pattern(statement, RDF_OBJECT, None, None)), None)
         if predicate is None or obj is None:
             continue
+        key = (term_text(predicate.object), obj.object)
+        if (stated := _confidence(store, statement)) is not None:
+            confidence[key] = stated
         for ev in store.quads_for_pattern(statement, FG_EVIDENCE, None, None):
             if isinstance(ev.object, ox.NamedNode | ox.BlankNode):
                 item = evidence(store, ev.object)
-                key = (term_text(predicate.object), obj.object)
                 if item not in found[key]:
                     found[key].append(item)
-    return found
+    return found, confidence
 
 
-def view(store: QuadSource, iri: str, only: set[ox.Triple] | None = None) -> ResourceView:
+def _confidence(store: QuadSource, node: object) -> str | None:
+    """The fg:confidence a draft fact (or reified statement) carries, if any."""
+    if not isinstance(node, ox.NamedNode | ox.BlankNode):
+        return None
+    quad = next(iter(store.quads_for_pattern(node, FG_CONFIDENCE, None, None)), None)
+    return term_text(quad.object) if quad else None
+
+
+def view(
+    store: QuadSource,
+    iri: str,
+    only: set[ox.Triple] | None = None,
+    drafts: frozenset[str] = frozenset(),
+) -> ResourceView:
     """Gather the page of `iri`: label, types, properties with evidence, incoming links;
-    with `only` (one page of a hub's description), just the values stated in those triples."""
+    with `only` (one page of a hub's description), just the values stated in those triples.
+    A value stated only in `drafts` (the release's draft graphs) is marked `draft`, with the
+    confidence of its reified statement or else of the fact `iri` itself."""
     subject = ox.NamedNode(iri)
     by_predicate: dict[str, list[object]] = defaultdict(list)
     graphs: set[str] = set()
+    stated_in: dict[tuple[str, object], set[str]] = defaultdict(set)
     for quad in store.quads_for_pattern(subject, None, None, None):
         if only is not None and quad.triple not in only:
             continue
         if isinstance(quad.graph_name, ox.NamedNode):
             graphs.add(quad.graph_name.value)
+        stated_in[(quad.predicate.value, quad.object)].add(getattr(quad.graph_name, "value", ""))
         values = by_predicate[quad.predicate.value]
         if quad.object not in values:
             values.append(quad.object)
-    statement_evidence = _statement_evidence(store, subject)
+    statement_evidence, confidence = _statements(store, subject)
+    drafted = {key for key, where in stated_in.items() if where <= drafts}
+    own_confidence = _confidence(store, subject) if drafted else None
 
     def values_of(predicate: str) -> list[Value]:
         return [
-            Value(term, label_of(store, term), statement_evidence.get((predicate, term), []))
+            Value(
+                term,
+                label_of(store, term),
+                statement_evidence.get((predicate, term), []),
+                draft=(predicate, term) in drafted,
+                confidence=confidence.get((predicate, term), own_confidence)
+                if (predicate, term) in drafted
+                else None,
+            )
             for term in sorted(by_predicate[predicate], key=_sort_key)
         ]
 
@@ -379,118 +414,3 @@ def view(store: QuadSource, iri: str, only: set[ox.Triple] | None = None) -> Res
         mentions=evidence_list(FG_MENTION),
         graphs=sorted(graphs),
     )
-
-
-@dataclass
-class Citation:
-    """One evidence in a document and the facts that cite it."""
-
-    evidence: Evidence
-    anchor: str
-    facts: list[tuple[object, str, str]]
-    """(node, label, how): the node citing the evidence and whether as evidence or mention."""
-
-
-@dataclass
-class DocumentView:
-    iri: str
-    identifier: str
-    title: str
-    metadata: list[PropertyValues]
-    segments: list[tuple[str, list[str], list[str]]]
-    """The text cut at quote boundaries: (text, anchors of the quotes covering it, anchors of
-    the quotes starting here — these get the fragment ids)."""
-    citations: list[Citation]
-
-
-def find_document(store: QuadSource, identifier: str, base_iri: str) -> ox.NamedNode | None:
-    """The source document with this dcterms:identifier (or minted from it); NotAnIri when no
-    document IRI can end in `identifier` and no document has it as its identifier."""
-    for literal in (ox.Literal(identifier),):
-        for quad in store.quads_for_pattern(None, DC_IDENTIFIER, literal, None):
-            if isinstance(quad.subject, ox.NamedNode) and next(
-                iter(store.quads_for_pattern(quad.subject, FG_TEXT, None, None)), None
-            ):
-                return quad.subject
-    candidate = ox.NamedNode(checked_iri(base_iri + "id/document/" + identifier))
-    if next(iter(store.quads_for_pattern(candidate, FG_TEXT, None, None)), None):
-        return candidate
-    return None
-
-
-def document_identifier(store: QuadSource, iri: str) -> str | None:
-    """The identifier of `iri` if it is a source document (it has fg:text), else None."""
-    node = ox.NamedNode(iri)
-    if next(iter(store.quads_for_pattern(node, FG_TEXT, None, None)), None) is None:
-        return None
-    ident = next(iter(store.quads_for_pattern(node, DC_IDENTIFIER, None, None)), None)
-    return term_text(ident.object) if ident else iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def anchor_for(ev: Evidence) -> str:
-    """The fragment id of a quote on its document page."""
-    return f"ev-{ev.start}-{ev.end}"
-
-
-def document_view(store: QuadSource, document: ox.NamedNode) -> DocumentView:
-    """The document page: text with every quote marked, metadata, and the facts it supports."""
-    text_quad = next(iter(store.quads_for_pattern(document, FG_TEXT, None, None)))
-    text = term_text(text_quad.object)
-    resource = view(store, document.value)
-    metadata = [p for p in resource.properties if p.predicate != FG_TEXT.value]
-    identifier = next(iter(store.quads_for_pattern(document, DC_IDENTIFIER, None, None)), None)
-
-    citations: list[Citation] = []
-    for quad in store.quads_for_pattern(None, FG_IN_DOCUMENT, document, None):
-        if isinstance(quad.subject, ox.Triple):
-            continue  # an RDF-star statement cites nothing here
-        ev = evidence(store, quad.subject)
-        facts: list[tuple[object, str, str]] = []
-        for how, predicate in (("evidence", FG_EVIDENCE), ("mention", FG_MENTION)):
-            for cited in store.quads_for_pattern(None, predicate, quad.subject, None):
-                entry = (cited.subject, _fact_label(store, cited.subject), how)
-                if entry not in facts:
-                    facts.append(entry)
-        citations.append(Citation(ev, anchor_for(ev), facts))
-    citations.sort(key=lambda c: (c.evidence.start or 0, c.evidence.end or 0))
-    return DocumentView(
-        iri=document.value,
-        identifier=term_text(identifier.object) if identifier else document.value,
-        title=resource.label,
-        metadata=metadata,
-        segments=segment_text(text, citations),
-        citations=citations,
-    )
-
-
-def _fact_label(store: QuadSource, node: object) -> str:
-    """A reified statement reads as 'subject – predicate – object'; anything else by label."""
-    if isinstance(node, ox.NamedNode | ox.BlankNode):
-        parts = [
-            next(iter(store.quads_for_pattern(node, p, None, None)), None)
-            for p in (RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT)
-        ]
-        if all(parts):
-            return " – ".join(label_of(store, q.object) for q in parts if q)
-    return label_of(store, node)
-
-
-def segment_text(text: str, citations: list[Citation]) -> list[tuple[str, list[str], list[str]]]:
-    """Cut `text` at every quote start and end (code-point offsets, end exclusive), so that
-    overlapping quotes highlight correctly; each piece lists the quotes covering it."""
-    spans = [
-        (c.evidence.start, c.evidence.end, c.anchor)
-        for c in citations
-        if c.evidence.start is not None
-        and c.evidence.end is not None
-        and 0 <= c.evidence.start < c.evidence.end <= len(text)
-    ]
-    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-    segments: list[tuple[str, list[str], list[str]]] = []
-    started: set[str] = set()
-    for left, right in pairwise(cuts):
-        covering = [a for s, e, a in spans if s <= left and right <= e]
-        starting = [a for a in covering if a not in started]
-        started.update(starting)
-        segments.append((text[left:right], covering, starting))
-    return segments

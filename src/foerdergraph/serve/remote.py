@@ -43,9 +43,11 @@ from foerdergraph.serve.workers import (
 )
 
 
-def _bound(request: QueryRequest, graphs: frozenset[str]) -> tuple[Prepared | QueryResponse, str]:
+def _bound(
+    request: QueryRequest, graphs: frozenset[str], base_iri: str
+) -> tuple[Prepared | QueryResponse, str]:
     """Check and negotiate (CPU work for the thread pool), then bind the parameters."""
-    prepared = prepare(request, graphs)
+    prepared = prepare(request, graphs, base_iri)
     if isinstance(prepared, QueryResponse):
         return prepared, ""
     try:
@@ -123,9 +125,11 @@ class RemoteQueries:
         replicas: Replicas,
         timeout_s: float,
         graphs: frozenset[str],
+        base_iri: str,
         probe: Probe | None = None,
     ) -> None:
         self.replicas = replicas
+        self.base_iri = base_iri
         self.endpoints = replicas.replicas[0].endpoints
         self.timeout_s = timeout_s
         self.graphs = graphs
@@ -195,15 +199,17 @@ class RemoteQueries:
     async def answer(self, request: QueryRequest) -> Response:
         assert self._clients, "start() first"
         deadline = time.monotonic() + self.timeout_s
-        prepared, text = await run_in_threadpool(_bound, request, self.graphs)
+        prepared, text = await run_in_threadpool(_bound, request, self.graphs, self.base_iri)
         if isinstance(prepared, QueryResponse):
             return to_response(prepared)
         form = [("query", text)]
-        form += [("default-graph-uri", g) for g in request.default_graph_uris]
-        form += [("named-graph-uri", g) for g in request.named_graph_uris]
-        declared = prepared.checked.from_graphs or prepared.checked.from_named_graphs
-        if len(form) == 1 and not declared:
+        dataset = prepared.dataset
+        if dataset.union:
             form += self.endpoints.dataset(self.graphs)
+        elif dataset.default is not None and dataset.named is not None:
+            # the request's protocol graphs, or every graph but the drafts left out
+            form += [("default-graph-uri", g) for g in dataset.default]
+            form += [("named-graph-uri", g) for g in dataset.named]
         upstream = await self._upstream(
             urlencode(form).encode("ascii"),
             _asked_format(prepared, self.endpoints.server),

@@ -136,20 +136,22 @@ def _positions(folded: str, needle: str) -> list[int]:
 
 
 class IndexCache:
-    """One `LabelIndex` per release folder, made in the caller's thread on first use; the
-    previous build's index is dropped when a new one is made."""
+    """The `LabelIndex`es of one release folder (one per drafts variant: with the draft graphs,
+    or without them), made in the caller's thread on first use; the previous build's indexes
+    are dropped when one of a new build is made."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[Path, str] | None = None
-        self._index: LabelIndex | None = None
+        self._indexes: dict[str, LabelIndex] = {}
 
-    def get(self, key: tuple[Path, str], store: QuadSource) -> LabelIndex:
+    def get(self, key: tuple[Path, str], store: QuadSource, variant: str = "") -> LabelIndex:
         with self._lock:
-            if self._key != key or self._index is None:
-                self._index = LabelIndex(store)
-                self._key = key
-            return self._index
+            if self._key != key:
+                self._key, self._indexes = key, {}
+            if variant not in self._indexes:
+                self._indexes[variant] = LabelIndex(store)
+            return self._indexes[variant]
 
 
 INDEXES = IndexCache()
@@ -157,10 +159,16 @@ INDEXES = IndexCache()
 
 
 def ranked(
-    release: tuple[Path, str], store: QuadSource, text: str, limit: int, kind: str | None
+    release: tuple[Path, str],
+    store: QuadSource,
+    text: str,
+    limit: int,
+    kind: str | None,
+    variant: str = "",
 ) -> list[Hit]:
-    """The best hits in the build `release` (its folder and id) names; blocking (a thread)."""
-    return INDEXES.get(release, store).search(text, limit, kind)
+    """The best hits in the build `release` (its folder and id) names, read from `store` (the
+    release's store, or its view without the drafts: `variant`); blocking (a thread)."""
+    return INDEXES.get(release, store, variant).search(text, limit, kind)
 
 
 class BadType(ValueError):

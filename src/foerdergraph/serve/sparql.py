@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol at /sparql: reading requests and the service description.
 
 Query by GET `?query=`, POST form-encoded, or POST `application/sparql-query`; graphs by
-`default-graph-uri` / `named-graph-uri`. `update=` and `application/sparql-update` are refused
-with 400: this is a query service only. The request is turned into a `QueryRequest` here; all
+`default-graph-uri` / `named-graph-uri`; `drafts=exclude` leaves the machine-extracted graphs out
+(`query/drafts.py`). `update=` and `application/sparql-update` are refused with 400: this is a
+query service only. The request is turned into a `QueryRequest` here; all
 evaluation happens in the worker pool.
 """
 
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from foerdergraph.core import namespaces as ns
 from foerdergraph.core.namespaces import FORMATS as FORMATS_NS
 from foerdergraph.core.namespaces import SD, VOID
+from foerdergraph.query import drafts
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.workers import QueryRequest
 
@@ -89,12 +91,20 @@ async def read_request(request: Request) -> QueryRequest | None:
     if len(queries) > 1:
         raise ProtocolError(400, "give exactly one query parameter")
     formats = params.get("format") or params.get("output") or []
+    choices = params.get(drafts.PARAMETER, [])
+    if len(choices) > 1:
+        raise ProtocolError(400, f"give the parameter {drafts.PARAMETER!r} at most once")
+    try:
+        exclude_drafts = drafts.excludes(choices[0] if choices else None)
+    except drafts.BadDrafts as error:
+        raise ProtocolError(400, str(error)) from error
     return QueryRequest(
         query=queries[0],
         accept=request.headers.get("accept"),
         format=formats[0] if formats else None,
         default_graph_uris=tuple(params.get("default-graph-uri", [])),
         named_graph_uris=tuple(params.get("named-graph-uri", [])),
+        exclude_drafts=exclude_drafts,
     )
 
 

@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pyoxigraph as ox
-
 from foerdergraph.query.canned import CannedQuery, ParameterError
 from foerdergraph.query.engine import as_rows, run_query
+from foerdergraph.remote.remote_store import QuadSource
 from foerdergraph.serve.browse.table import BadParameter
 from foerdergraph.serve.search import fold
 
@@ -148,8 +147,9 @@ class FundingTable:
         return out.getvalue()
 
 
-def funding_table(store: ox.Store, query: CannedQuery, params: FundingParams) -> FundingTable:
-    """Run the query (under a second on the project's build) and sort its regions."""
+def funding_table(store: QuadSource, query: CannedQuery, params: FundingParams) -> FundingTable:
+    """Run the query (under a second on the project's build) and sort its regions; `store` is
+    the release's store or, with the drafts left out, its view without them."""
     try:
         bindings = query.substitutions(params.values)
     except ParameterError as error:

@@ -164,17 +164,20 @@ def prefixed(iri: str) -> str:
 
 
 class CatalogueCache:
-    """The catalogues of the release last asked for, made on first use of each list."""
+    """The catalogues of the release last asked for, made on first use of each list and drafts
+    variant (`variant`: "" for the whole store, else the view of `store` without the drafts)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[Path, str] | None = None
-        self._made: dict[str, Catalogue] = {}
+        self._made: dict[tuple[str, str], Catalogue] = {}
 
-    def get(self, key: tuple[Path, str], spec: ListSpec, store: QuadSource) -> Catalogue:
+    def get(
+        self, key: tuple[Path, str], spec: ListSpec, store: QuadSource, variant: str = ""
+    ) -> Catalogue:
         with self._lock:
             if self._key != key:
                 self._key, self._made = key, {}
-            if spec.name not in self._made:
-                self._made[spec.name] = read_catalogue(spec, store)
-            return self._made[spec.name]
+            if (spec.name, variant) not in self._made:
+                self._made[(spec.name, variant)] = read_catalogue(spec, store)
+            return self._made[(spec.name, variant)]

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from foerdergraph.query.drafts import PARAMETER, BadDrafts
 from foerdergraph.serve.context import Served
+from foerdergraph.serve.drafts import draft_switch
 from foerdergraph.serve.search import BadType, expand_type, ranked
 
 SWAGGER_DIR = Path(str(files("swagger_ui") / "static"))
@@ -29,17 +31,26 @@ def router(served: Served) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/api/search")
-    async def api_search(q: str = "", limit: int = 20, type: str = "") -> Response:
+    async def api_search(
+        request: Request, q: str = "", limit: int = 20, type: str = "", drafts: str = ""
+    ) -> Response:
         """Entities whose skos:prefLabel or skos:altLabel contains `q`, accent- and
         case-insensitive, best first (`rank`: exact, prefix, word, substring); `type` (an IRI
-        or a prefixed name such as `fg:Organisation`) keeps only entities of that class."""
+        or a prefixed name such as `fg:Organisation`) keeps only entities of that class;
+        `drafts=exclude` leaves out names known only from machine-extracted facts."""
         try:
             kind = expand_type(type, served.data_prefixes)
         except BadType as error:
             return JSONResponse({"error": str(error), "parameter": "type"}, status_code=400)
         release = await served.current()
+        try:
+            switch = draft_switch(request, release, served.settings.base_iri)
+        except BadDrafts as error:
+            return JSONResponse({"error": str(error), "parameter": PARAMETER}, status_code=400)
         key = (release.path, release.build_id)
-        hits = await served.lookup(ranked, key, release.store, q, max(1, min(limit, 100)), kind)
+        hits = await served.lookup(
+            ranked, key, switch.store(release), q, max(1, min(limit, 100)), kind, switch.variant
+        )
         return JSONResponse([hit.as_json() for hit in hits])
 
     @routes.get("/api/queries")

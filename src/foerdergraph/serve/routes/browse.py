@@ -16,8 +16,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from foerdergraph.query import drafts as draft_choice
 from foerdergraph.serve.browse import funding, lists, table
 from foerdergraph.serve.context import Served
+from foerdergraph.serve.drafts import DraftSwitch, draft_switch
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.search import INDEXES, BadType, expand_type, ranked
 
@@ -48,11 +50,16 @@ def router(served: Served) -> APIRouter:
     @routes.get("/browse", include_in_schema=False)
     async def browse_index(request: Request) -> Response:
         release = await served.current()
+        try:
+            drafts = draft_switch(request, release, served.settings.base_iri)
+        except draft_choice.BadDrafts as error:
+            return served.html_or_text(request, 400, "Bad request", str(error))
         catalogues = [
-            await served.lookup(CATALOGUES.get, _key(release), spec, release.store)
-            for spec in lists.SPECS.values()
+            await _catalogue(served, release, drafts, spec) for spec in lists.SPECS.values()
         ]
-        return served.pages.render(request, "browse_index.html", catalogues=catalogues)
+        return served.pages.render(
+            request, "browse_index.html", catalogues=catalogues, drafts=drafts
+        )
 
     @routes.get("/browse/funding-by-region{suffix:path}")
     async def funding_by_region(suffix: str, request: Request) -> Response:
@@ -66,10 +73,12 @@ def router(served: Served) -> APIRouter:
         if query is None or not isinstance(release.store, ox.Store):
             message = "funding by region needs the canned query and the local store"
             return PlainTextResponse(message, status_code=503)
+        params = {k: v for k, v in request.query_params.items() if k != draft_choice.PARAMETER}
         try:
-            asked = funding.FundingParams.parse(dict(request.query_params))
-            shown = await served.lookup(funding.funding_table, release.store, query, asked)
-        except table.BadParameter as error:
+            drafts = draft_switch(request, release, served.settings.base_iri)
+            asked = funding.FundingParams.parse(params)
+            shown = await served.lookup(funding.funding_table, drafts.store(release), query, asked)
+        except (table.BadParameter, draft_choice.BadDrafts) as error:
             return _bad(served, request, suffix, str(error))
         if suffix == ".csv":
             return Response(shown.as_csv(), media_type="text/csv; charset=utf-8")
@@ -82,7 +91,8 @@ def router(served: Served) -> APIRouter:
             table=shown,
             levels=funding.LEVELS,
             bases=funding.BASES,
-            query=dict(request.query_params),
+            query=params,
+            drafts=drafts,
             link=_linker(root + "browse/funding-by-region", request),
             money=_money,
             boundaries=(STATIC_DIR / BOUNDARIES).is_file(),
@@ -102,9 +112,14 @@ def router(served: Served) -> APIRouter:
             message = f"no list {stem!r}; the lists are {', '.join(lists.SPECS)}"
             return served.html_or_text(request, 404, "Not found", message)
         release = await served.current()
-        catalogue = await served.lookup(CATALOGUES.get, _key(release), spec, release.store)
         try:
-            asked = table.ListParams.parse(catalogue, dict(request.query_params))
+            drafts = draft_switch(request, release, served.settings.base_iri)
+        except draft_choice.BadDrafts as error:
+            return _bad(served, request, suffix, str(error))
+        catalogue = await _catalogue(served, release, drafts, spec)
+        params = {k: v for k, v in request.query_params.items() if k != draft_choice.PARAMETER}
+        try:
+            asked = table.ListParams.parse(catalogue, params)
         except table.BadParameter as error:
             return _bad(served, request, suffix, str(error))
         shown = await served.lookup(table.view, catalogue, asked)
@@ -119,7 +134,8 @@ def router(served: Served) -> APIRouter:
             request,
             "browse_list.html",
             view=shown,
-            query=dict(request.query_params),
+            query=params,
+            drafts=drafts,
             columns=_headings(shown),
             link=_linker(served.pages.root(request) + "browse/" + stem, request),
             money=_money,
@@ -127,12 +143,15 @@ def router(served: Served) -> APIRouter:
 
     @routes.get("/search", include_in_schema=False)
     async def search_page(request: Request, q: str = "", type: str = "") -> Response:
+        release = await served.current()
         try:
             kind = expand_type(type, served.data_prefixes)
-        except BadType as error:
+            drafts = draft_switch(request, release, served.settings.base_iri)
+        except (BadType, draft_choice.BadDrafts) as error:
             return served.html_or_text(request, 400, "Bad request", str(error))
-        release = await served.current()
-        hits = await served.lookup(ranked, _key(release), release.store, q, SEARCH_LIMIT, kind)
+        hits = await served.lookup(
+            ranked, _key(release), drafts.store(release), q, SEARCH_LIMIT, kind, drafts.variant
+        )
         fg = served.data_prefixes["fg"]
         return served.pages.render(
             request,
@@ -142,7 +161,11 @@ def router(served: Served) -> APIRouter:
             hits=hits,
             limit=SEARCH_LIMIT,
             types=SEARCH_TYPES,
-            json_query=urlencode({"q": q, "type": type, "limit": SEARCH_LIMIT}),
+            json_query=urlencode(
+                {"q": q, "type": type, "limit": SEARCH_LIMIT}
+                | ({draft_choice.PARAMETER: draft_choice.EXCLUDE} if drafts.exclude else {})
+            ),
+            drafts=drafts,
             type_names=lambda types: ", ".join(
                 "fg:" + t.removeprefix(fg) for t in types if t.startswith(fg)
             ),
@@ -166,6 +189,15 @@ async def warm(served: Served) -> None:
 
 def _key(release: Release) -> tuple[Path, str]:
     return (release.path, release.build_id)
+
+
+async def _catalogue(
+    served: Served, release: Release, drafts: DraftSwitch, spec: lists.ListSpec
+) -> lists.Catalogue:
+    """The list's rows in this release, with or without the draft graphs as the switch says."""
+    return await served.lookup(
+        CATALOGUES.get, _key(release), spec, drafts.store(release), drafts.variant
+    )
 
 
 def _headings(view: table.View) -> list[tuple[str, str]]:

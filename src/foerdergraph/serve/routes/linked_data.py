@@ -13,9 +13,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from foerdergraph.query.drafts import BadDrafts
 from foerdergraph.query.history import HISTORY_QUERY, TimelineEntry, actor_timeline
-from foerdergraph.serve import document_cache, linked_data, negotiation, paging, results
+from foerdergraph.serve import (
+    document_cache,
+    linked_data,
+    negotiation,
+    paging,
+    results,
+    source_document,
+)
 from foerdergraph.serve.context import HTML, Served, vary
+from foerdergraph.serve.drafts import draft_switch
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.representations import EXTENSIONS, RDF_OFFERS, pick_format, rdf_document
 
@@ -108,15 +117,17 @@ async def resource(served: Served, path: str, request: Request) -> Response:
 async def render_resource(
     served: Served, release: Release, request: Request, stem: str, ext: str | None, name: str | None
 ) -> Response:
-    """The answer for `stem` in the representation `name` (None: none fits), from the store."""
-    store = release.store
+    """The answer for `stem` in the representation `name` (None: none fits), from the store
+    as the drafts switch lets the request read it (`serve/drafts.py`)."""
     pages = served.pages
     candidates = pages.iri_map(request).candidates(stem)
     try:
+        drafts = draft_switch(request, release, served.settings.base_iri)
+        store = drafts.store(release)
         if name in results.GRAPH_FORMATS:
             return await rdf_resource(served, request, store, candidates, stem, name)
         number = paging.page_number(request.query_params.get("page"))
-    except paging.BadPage as error:
+    except (paging.BadPage, BadDrafts) as error:
         return vary(PlainTextResponse(str(error), status_code=400))
     iri = await served.lookup(linked_data.first_existing, store, candidates)
     if iri is None:
@@ -128,10 +139,11 @@ async def render_resource(
         if page is None:
             return served.html_or_text(request, 404, "Not found", f"there is no page {number}")
         only = set(page.triples) if page.paged else None
-        view = await served.lookup(linked_data.view, store, iri, only)
+        view = await served.lookup(linked_data.view, store, iri, only, drafts.graphs)
         graph_info = next((g for g in release.graph_entries() if g["iri"] == iri), None)
-        document_id = await served.lookup(linked_data.document_identifier, store, iri)
-        history = await served.lookup(timeline, served, store, iri)
+        document_id = await served.lookup(source_document.document_identifier, store, iri)
+        # the history graph is curated: the timeline reads the whole store in either mode
+        history = await served.lookup(timeline, served, release.store, iri)
         return pages.render(
             request,
             "resource.html",
@@ -143,6 +155,7 @@ async def render_resource(
             document_id=document_id,
             timeline=history,
             page=page,
+            drafts=drafts,
             headers=paging.links(page, pages.root(request) + stem),
         )
 
@@ -177,13 +190,13 @@ def router(served: Served) -> APIRouter:
     async def document_page(identifier: str, request: Request) -> Response:
         store = (await served.current()).store
         node = await served.lookup(
-            linked_data.find_document, store, identifier, served.settings.base_iri
+            source_document.find_document, store, identifier, served.settings.base_iri
         )
         if node is None:
             return served.html_or_text(
                 request, 404, "Unknown document", f"there is no source document {identifier!r}"
             )
-        doc = await served.lookup(linked_data.document_view, store, node)
+        doc = await served.lookup(source_document.document_view, store, node)
         highlight = "ev-" + request.query_params.get("highlight", "")
         return served.pages.render(
             request, "document.html", doc=doc, highlight=highlight, lang="de"

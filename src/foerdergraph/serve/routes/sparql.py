@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from foerdergraph.query import drafts
 from foerdergraph.serve import negotiation, results
 from foerdergraph.serve.context import HTML, Served, vary
 from foerdergraph.serve.representations import GRAPH_OFFERS, RDF_OFFERS
@@ -92,6 +93,7 @@ def router(served: Served) -> APIRouter:
         values = await canned_values(request)
         fmt = values.pop("format", None)
         try:
+            exclude_drafts = drafts.excludes(values.pop(drafts.PARAMETER, None))
             substitutions = canned.encode_substitutions(query, values)
         except ValueError as error:
             return PlainTextResponse(str(error), status_code=400)
@@ -102,6 +104,7 @@ def router(served: Served) -> APIRouter:
                 accept=request.headers.get("accept"),
                 format=fmt,
                 substitutions=substitutions,
+                exclude_drafts=exclude_drafts,
             )
         )
         return vary(answer)

@@ -79,6 +79,8 @@
 
   // ---------------------------------------------------------------- running
   const DOWNLOADS = [["csv", "download-csv"], ["tsv", "download-tsv"], ["json", "download-json"]];
+  // the drafts switch (query/drafts.py): the box is there only when the build has draft graphs
+  const excludeDrafts = () => Boolean($("drafts-exclude") && $("drafts-exclude").checked);
   function requestUrl(format) {
     if (currentExample) {
       const params = new URLSearchParams();
@@ -86,9 +88,11 @@
         if (input.value) params.set(input.name, input.value);
       }
       params.set("format", format);
+      if (excludeDrafts()) params.set("drafts", "exclude");
       return { url: root + "queries/" + encodeURIComponent(currentExample.name) + "?" + params, init: {} };
     }
     const body = new URLSearchParams({ query: editor.value, format: format });
+    if (excludeDrafts()) body.set("drafts", "exclude");
     return {
       url: root + "sparql", init: {
         method: "POST", body: body,
@@ -113,9 +117,19 @@
     return window.fgResults.render(out, data, { prefixes: config.prefixes, localHref });
   }
 
+  function noteDrafts() {
+    const note = $("drafts-note"), n = config.draftGraphs;
+    note.hidden = n === 0;
+    const graphs = `${n} draft graph${n === 1 ? "" : "s"} of machine-extracted, unreviewed facts`;
+    note.textContent = excludeDrafts()
+      ? `This answer leaves out the build's ${graphs}.`
+      : `This answer includes the build's ${graphs} (maschinell extrahiert); tick the box above to leave them out.`;
+  }
+
   async function run() {
     const status = $("status");
     status.textContent = "Running…";
+    $("drafts-note").hidden = true;
     for (const id of DOWNLOADS.map((d) => d[1])) $(id).hidden = true;
     const started = performance.now();
     try {
@@ -130,6 +144,7 @@
       const type = response.headers.get("content-type") || "";
       if (type.includes("json") && !type.includes("ld+json")) {
         const count = renderTable(JSON.parse(text));
+        noteDrafts();
         const truncated = response.headers.get("Foerdergraph-Result-Truncated");
         status.textContent = `${count} row${count === 1 ? "" : "s"} in ${Math.round(performance.now() - started)} ms` +
           (truncated ? ` (cut at ${truncated} rows)` : "");
@@ -140,6 +155,7 @@
         pre.textContent = text;
         $("results").appendChild(pre);
         status.textContent = "Graph result";
+        noteDrafts();
       }
     } catch (error) {
       status.textContent = "Request failed: " + error;

@@ -13,6 +13,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from foerdergraph.core.iri import draft_graphs
+from foerdergraph.query.drafts import HiddenGraphNamed, QueryDataset, query_dataset
 from foerdergraph.serve import negotiation, results, safety
 from foerdergraph.serve.safety import CheckedQuery, QueryRefused, check_graphs
 from foerdergraph.serve.workers.messages import (
@@ -31,6 +33,8 @@ class Prepared:
     fmt: results.Format
     native: Any
     """pyoxigraph's QueryResultsFormat or RdfFormat for `fmt`."""
+    dataset: QueryDataset
+    """The graphs the query reads (without the drafts when the request leaves them out)."""
 
     @property
     def media_type(self) -> str:
@@ -41,18 +45,21 @@ class Prepared:
         return media_type
 
 
-def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryResponse:
-    """Safety checks and format negotiation, shared by the local workers and the remote proxy;
-    an error response when the query is refused or no format fits. The checked query's text
-    (codepoint escapes expanded) is the one to run."""
+def prepare(
+    request: QueryRequest, graphs: frozenset[str], base_iri: str
+) -> Prepared | QueryResponse:
+    """Safety checks, the dataset and format negotiation, shared by the local workers and the
+    remote proxy; an error response when the query is refused or no format fits. The checked
+    query's text (codepoint escapes expanded) is the one to run."""
     try:
         checked = _check(request.query, graphs)
-        check_graphs(
-            [*request.default_graph_uris, *request.named_graph_uris],
-            graphs,
-            "default-graph-uri/named-graph-uri",
+        protocol = (request.default_graph_uris, request.named_graph_uris)
+        check_graphs([*protocol[0], *protocol[1]], graphs, "default-graph-uri/named-graph-uri")
+        hidden = draft_graphs(graphs, base_iri) if request.exclude_drafts else frozenset()
+        dataset = query_dataset(
+            graphs, hidden, protocol, (checked.from_graphs, checked.from_named_graphs)
         )
-    except QueryRefused as refused:
+    except (QueryRefused, HiddenGraphNamed) as refused:
         return QueryResponse.error(400, str(refused))
 
     table: dict[str, tuple[results.Format, Any]] = (
@@ -65,7 +72,7 @@ def prepare(request: QueryRequest, graphs: frozenset[str]) -> Prepared | QueryRe
             f"no acceptable format for a {checked.form} answer; offered: "
             + ", ".join(results.offers(table)),
         )
-    return Prepared(checked, *chosen)
+    return Prepared(checked, *chosen, dataset)
 
 
 CHECKED_CACHE_TEXT = 20_000
@@ -95,18 +102,12 @@ def execute(
     store: ox.Store, graphs: frozenset[str], request: QueryRequest, max_rows: int, base_iri: str
 ) -> QueryResponse:
     """Check, evaluate and serialise one query. Runs inside a worker (and in unit tests)."""
-    prepared = prepare(request, graphs)
+    prepared = prepare(request, graphs, base_iri)
     if isinstance(prepared, QueryResponse):
         return prepared
     checked, native = prepared.checked, prepared.native
 
-    kwargs: dict[str, Any] = {}
-    if request.default_graph_uris or request.named_graph_uris:
-        # SPARQL Protocol: protocol graphs override the query's FROM/FROM NAMED.
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graph_uris]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graph_uris]
-    elif not (checked.from_graphs or checked.from_named_graphs):
-        kwargs["use_default_graph_as_union"] = True
+    kwargs = prepared.dataset.store_arguments()
     if request.substitutions:
         kwargs["substitutions"] = {
             ox.Variable(name): decode_term(value) for name, value in request.substitutions.items()

@@ -23,6 +23,8 @@ class QueryRequest:
     named_graph_uris: tuple[str, ...] = ()
     substitutions: dict[str, str] = field(default_factory=dict)
     """Variable name -> term in N-Triples syntax (see `encode_term`)."""
+    exclude_drafts: bool = False
+    """Leave the machine-extracted (draft) graphs out of the dataset (`query.drafts`)."""
 
 
 @dataclass(frozen=True)
