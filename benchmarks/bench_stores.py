@@ -22,8 +22,9 @@ import pyoxigraph as ox
 from tests.serve.oxigraph_server import running_oxigraph
 from tests.serve.virtuoso_server import PASSWORD, USER, running_virtuoso
 
-from benchmarks.__main__ import JSON_RESULTS, QUERY_RUNS, QUERY_SECONDS, TIMEOUT_S, sample_iris
+from benchmarks.__main__ import QUERY_RUNS, QUERY_SECONDS, TIMEOUT_S, sample_iris
 from benchmarks.dataset import BIN, PROJECT, Built, build
+from benchmarks.http_wrk import JSON_RESULTS
 from benchmarks.load import run_load
 from benchmarks.servers import foerdergraph_server, free_port, process, wait_until
 from foerdergraph.core.config import DEFAULT_BASE_IRI
