@@ -170,3 +170,17 @@ def test_regional_figures_add_up_to_the_grants_of_the_same_filter(
             assert abs(sum(r["amount"] for r in every) - total) < 0.01, (params, level)
             assert len(answer["regions"]) == {"regierungsbezirk": 5, "kreis": 53}[level]
             assert sum(r["grants"] for r in answer["regions"]) > 0
+
+
+def test_the_regions_list_counts_grants_within_a_region_as_the_regional_figures_do(
+    real_client: TestClient,
+) -> None:
+    """A Regierungsbezirk's grants in the regions list are those of the places within it, at
+    any depth and keyed places included, each once: the same count as funding-by-region's."""
+    figures = real_client.get("/browse/funding-by-region.json").json()["regions"]
+    rows = csv.DictReader(io.StringIO(real_client.get("/browse/regions.csv").text))
+    listed = {r["iri"]: int(r["grant"] or 0) for r in rows}
+    assert {r["iri"]: listed[r["iri"]] for r in figures} == {
+        r["iri"]: r["grants"] for r in figures
+    }
+    assert sum(r["grants"] for r in figures) > 0

@@ -28,6 +28,7 @@ from foerdergraph.core.vocab import FG, SD, bind_prefixes
 from foerdergraph.core.yamlfile import read_mapping
 from foerdergraph.ingest.curated import facts_triples, read_facts_file
 from foerdergraph.ingest.history import HISTORY_FILE, history_triples, read_history
+from foerdergraph.ingest.place_keys import place_key_graph
 from foerdergraph.ingest.rebase import load_import, load_import_exactly, quotes_rebased_iris
 from foerdergraph.ingest.registry import entity_triples
 from foerdergraph.ingest.sources import SourceDocument, document_triples, load_sources
@@ -91,15 +92,21 @@ class Inputs:
         return store, imported
 
     def _derive(self, store: ox.Store) -> list[GraphPart]:
-        """The sub-organisation links the rules make on everything loaded, imports included."""
-        if self.sub_units is None:
-            return []
-        graph = sub_organisation_graph(store, self.sub_units, self.base)
-        describe_graph(
-            graph,
-            f"foerdergraph curation: sub-organisation links made by {self.sub_units.path.name}",
-        )
-        return [GraphPart(URIRef(str(graph.identifier)), "curation", graph)]
+        """What the build states about everything loaded, imports included: the sub-organisation
+        links the rules make, and where the places known only by their key lie."""
+        derived = []
+        places = place_key_graph(store, self.base)
+        if len(places):  # none without an import that names a place by its key alone
+            describe_graph(places, "foerdergraph curation: places nested by their official key")
+            derived.append(GraphPart(URIRef(str(places.identifier)), "curation", places))
+        if self.sub_units is not None:
+            graph = sub_organisation_graph(store, self.sub_units, self.base)
+            describe_graph(
+                graph,
+                f"foerdergraph curation: sub-organisation links made by {self.sub_units.path.name}",
+            )
+            derived.append(GraphPart(URIRef(str(graph.identifier)), "curation", graph))
+        return derived
 
     def dataset(self, base: str) -> Dataset:
         """All graphs as one rdflib Dataset, for callers that want rdflib's API."""
