@@ -180,7 +180,5 @@ def test_the_regions_list_counts_grants_within_a_region_as_the_regional_figures_
     figures = real_client.get("/browse/funding-by-region.json").json()["regions"]
     rows = csv.DictReader(io.StringIO(real_client.get("/browse/regions.csv").text))
     listed = {r["iri"]: int(r["grant"] or 0) for r in rows}
-    assert {r["iri"]: listed[r["iri"]] for r in figures} == {
-        r["iri"]: r["grants"] for r in figures
-    }
+    assert {r["iri"]: listed[r["iri"]] for r in figures} == {r["iri"]: r["grants"] for r in figures}
     assert sum(r["grants"] for r in figures) > 0
