@@ -200,7 +200,7 @@ async def summary_page(
             lambda n: _with(self_url, params, **({name: str(n)} | ({"in": group} if group else {})))
         ),
         money=lambda amount, currency="EUR": language.money(amount, lang, currency),
-        network_url=pages.root(request) + "network/partners?" + urlencode({"of": iri}),
+        network_url=pages.root(request) + "network/partners/" + stem.removeprefix("id/") + "?",
         chart_data={
             "by_year": parts.chart_points(view.grants.by_year),
             "by_programme": parts.chart_points(view.grants.by_programme[: parts.PREVIEW * 2]),

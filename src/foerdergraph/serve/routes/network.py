@@ -1,5 +1,5 @@
 """`/network`: the network exports of `foerdergraph network` over HTTP, as a file download;
-`/network/partners?of=IRI`: the partner network of one organisation or programme, as its page
+`/network/partners/{id}`: the partner network of one organisation or programme, as its page
 draws it.
 
 The query and the networkx work run in a thread, one request at a time (a network of the
@@ -85,10 +85,11 @@ def router(served: Served) -> APIRouter:
             headers={"Content-Disposition": f'attachment; filename="{wanted.filename()}"'},
         )
 
-    @routes.get("/network/partners", include_in_schema=False)
-    async def partners(request: Request, of: str = "", format: str = "json") -> Response:
-        """The partner network an entity page draws (`serve/summaries/partners.py`): of an
-        organisation or a programme, as JSON (inline) or as a download in any network format."""
+    @routes.get("/network/partners/{id:path}", include_in_schema=False)
+    async def partners(id: str, request: Request, format: str = "json") -> Response:
+        """The partner network an entity page draws (`serve/summaries/partners.py`): of the
+        organisation or programme `{base}id/{id}`, as JSON (inline) or as a download in any
+        network format."""
         chosen = FORMATS.get(format)
         if chosen is None:
             return PlainTextResponse(
@@ -98,6 +99,7 @@ def router(served: Served) -> APIRouter:
         store, grants = release.store, served.canned.get(funding.GRANTS_QUERY)
         if not isinstance(store, ox.Store) or grants is None:
             return PlainTextResponse("partner networks need the local store", status_code=501)
+        of = served.settings.base_iri + "id/" + id
         try:
             kind = await served.lookup(summaries.kind_of, store, checked_iri(of))
         except NotAnIri:
@@ -117,7 +119,7 @@ def router(served: Served) -> APIRouter:
         data = chosen.write(graph)
         if chosen.name == "json":
             return Response(data, media_type=chosen.media_type)
-        name = of.rstrip("/").rsplit("/", 1)[-1]
+        name = id.rstrip("/").rsplit("/", 1)[-1]
         return Response(
             data,
             media_type=chosen.media_type,

@@ -98,6 +98,15 @@ class FundingIndex:
         """`iri` and every undertaking part of it."""
         return {iri, *self.parts.get(iri, ())}
 
+    def is_undertaking(self, iri: str) -> bool:
+        """Whether `iri` is a programme, a project with grants, or anything taken part in."""
+        return (
+            iri in self.programmes
+            or iri in self.by_undertaking
+            or iri in self.by_project
+            or iri in self.parts
+        )
+
     def add_grant(self, grant: Grant) -> None:
         self.grants[grant.iri] = grant
         for recipient in grant.recipients:
