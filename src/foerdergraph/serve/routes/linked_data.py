@@ -156,9 +156,12 @@ async def render_resource(
             headers=paging.links(page, pages.root(request) + stem),
         )
 
-    return await rdf_document(
+    response = await rdf_document(
         served, request, lambda: linked_data.describe(store, iri), ext, html, stem
     )
+    if name == "html":  # a summary is in the reader's language
+        response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 async def summary_page(
@@ -210,7 +213,6 @@ async def summary_page(
             "root": pages.root(request),
         },
     )
-    response.headers["Vary"] = "Accept, Accept-Language"
     return response
 
 
