@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import FIXTURES, make_release, running_server
-from .test_browser import browser  # noqa: F401  (the module's Chromium fixture)
 
 MINISTRY = "id/organisation/wirtschaftsministerium-nrw"
 
@@ -25,7 +24,7 @@ def drafts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def watched(browser: Browser, server: str) -> tuple[Page, list[str], list[str]]:  # noqa: F811
+def watched(browser: Browser, server: str) -> tuple[Page, list[str], list[str]]:
     """A page that records requests to other hosts and console errors."""
     page = browser.new_page()
     outside: list[str] = []
@@ -40,29 +39,35 @@ def watched(browser: Browser, server: str) -> tuple[Page, list[str], list[str]]:
 
 
 def test_the_toggle_leaves_drafts_out_and_brings_them_back(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     drafts_server: str,
 ) -> None:
     page, outside, errors = watched(browser, drafts_server)
-    page.goto(drafts_server + MINISTRY)
+    page.goto(drafts_server + MINISTRY + "?view=statements")
     statements = page.locator("table.statements")
     expect(statements).to_contain_text("Entwurfsprogramm")
     expect(statements.locator(".draft-badge")).to_have_count(1)
     expect(statements.locator(".draft-badge")).to_contain_text("confidence 0.6")
     page.click("#drafts-toggle")
     expect(page.locator(".drafts-switch")).to_contain_text("left out")
-    assert page.url.endswith(MINISTRY + "?drafts=exclude")
+    assert page.url.endswith(MINISTRY + "?view=statements&drafts=exclude")
     expect(statements).not_to_contain_text("Entwurfsprogramm")
     expect(statements).to_contain_text("EFRE.NRW")
     expect(statements.locator(".draft-badge")).to_have_count(0)
     page.click("#drafts-toggle")
     expect(statements.locator(".draft-badge")).to_have_count(1)
+    # the organisation's summary has the same control and marks the same draft row
+    page.goto(drafts_server + MINISTRY)
+    expect(page.locator("tr.draft")).to_contain_text("Entwurfsprogramm")
+    page.click("#drafts-toggle")
+    expect(page.locator(".drafts-switch")).to_contain_text("left out")
+    expect(page.locator("main")).not_to_contain_text("Entwurfsprogramm")
     assert outside == [] and errors == []
     page.close()
 
 
 def test_the_editor_box_leaves_drafts_out_of_the_answer(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     drafts_server: str,
 ) -> None:
     page, outside, errors = watched(browser, drafts_server)

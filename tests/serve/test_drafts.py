@@ -235,7 +235,7 @@ def statement_rows(html: str) -> list[str]:
 
 
 def test_draft_statements_are_flagged_and_curated_ones_are_not(drafts_client: TestClient) -> None:
-    html = drafts_client.get("/id/organisation/wirtschaftsministerium-nrw").text
+    html = drafts_client.get("/id/organisation/wirtschaftsministerium-nrw?view=statements").text
     flagged = [row for row in statement_rows(html) if "draft-badge" in row]
     assert len(flagged) == 1
     assert "Entwurfsprogramm" in flagged[0] and "confidence 0.6" in flagged[0]
@@ -245,14 +245,16 @@ def test_draft_statements_are_flagged_and_curated_ones_are_not(drafts_client: Te
     grant = statement_rows(drafts_client.get("/id/grant/g3").text)
     assert grant and all("draft-badge" in row and "confidence 0.7" in row for row in grant)
     # stated in a draft and in a curated graph: not machine-extracted only
-    programme = statement_rows(drafts_client.get("/id/programme/efre-nrw").text)
+    programme = statement_rows(drafts_client.get("/id/programme/efre-nrw?view=statements").text)
     assert programme and not any("draft-badge" in row for row in programme)
     curated = statement_rows(drafts_client.get("/id/grant/g2").text)
     assert curated and not any("draft-badge" in row for row in curated)
 
 
 def test_pages_take_the_switch(drafts_client: TestClient) -> None:
-    html = drafts_client.get("/id/organisation/wirtschaftsministerium-nrw?drafts=exclude").text
+    html = drafts_client.get(
+        "/id/organisation/wirtschaftsministerium-nrw?view=statements&drafts=exclude"
+    ).text
     assert (
         "Entwurfsprogramm" not in page_text(html)
         and 'draft-badge"' not in html.split('<table class="statements">')[1]
@@ -309,3 +311,16 @@ def test_funding_by_region_takes_the_switch(drafts_client: TestClient) -> None:
     assert '<input type="hidden" name="drafts" value="exclude">' in page
     bad = drafts_client.get("/browse/funding-by-region.json", params={"drafts": "some"})
     assert bad.status_code == 400 and BAD_VALUE in bad.text
+
+
+def test_summary_pages_flag_draft_rows_and_take_the_switch(drafts_client: TestClient) -> None:
+    """The organisation's summary marks what only a draft states and leaves it out on request;
+    its curated rows stay unmarked in both."""
+    page = "/id/organisation/wirtschaftsministerium-nrw"
+    included = drafts_client.get(page).text
+    marked = [row for row in included.split("<tr")[1:] if "draft-badge" in row]
+    assert marked and all("Entwurfsprogramm" in row for row in marked)
+    assert "EFRE.NRW" in page_text(included)
+    excluded = drafts_client.get(page, params={"drafts": "exclude"}).text
+    assert "Entwurfsprogramm" not in page_text(excluded) and "draft-badge" not in excluded
+    assert "EFRE.NRW" in page_text(excluded)

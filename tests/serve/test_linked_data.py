@@ -80,9 +80,14 @@ def test_entity_html_page(client: TestClient) -> None:
 
 
 def test_incoming_links_on_the_page(client: TestClient) -> None:
-    html = client.get("/id/programme/efre-nrw", headers={"Accept": "text/html"}).text
-    assert "Incoming links" in html
-    assert f'href="{HOST}{MINISTRY}"' in html
+    """The statements page lists incoming links; the programme's summary groups them by
+    property, headed in the reader's language."""
+    html = client.get("/id/programme/efre-nrw?view=statements", headers={"Accept": "text/html"})
+    assert "Incoming links" in html.text
+    assert f'href="{HOST}{MINISTRY}"' in html.text
+    summary = client.get("/id/programme/efre-nrw", headers={"Accept": "text/html"}).text
+    section = summary.split('id="in-h"', 1)[1]
+    assert "Verweise auf diese Seite" in section and f'href="{HOST}{MINISTRY}"' in section
 
 
 def test_node_evidence_on_a_grant(client: TestClient) -> None:

@@ -163,7 +163,9 @@ def test_small_description_is_not_paged(client: TestClient) -> None:
 
 
 def test_html_page_is_paged_likewise(client: TestClient) -> None:
-    first = client.get("/" + HUB, headers={"Accept": "text/html"})
+    """The statements view of a hub (its first page behind `?view=statements`, the summary
+    being the default page) is paged like its RDF."""
+    first = client.get(f"/{HUB}?view=statements", headers={"Accept": "text/html"})
     second = client.get(f"/{HUB}?page=2", headers={"Accept": "text/html"})
     assert first.status_code == second.status_code == 200
     assert 'rel="next"' in first.headers["link"]

@@ -132,10 +132,12 @@ def create_app(settings: Settings) -> FastAPI:
         await queries.start()
         log.info("serving build %s from %s", first.build_id, settings.store_url or first.path)
         warming = asyncio.create_task(browse.warm(served))  # the lists and search, beforehand
+        indexing = asyncio.create_task(linked_data.warm(served))  # the summaries' index
         try:
             yield
         finally:
             warming.cancel()
+            indexing.cancel()
             await queries.close()
 
     app = FastAPI(

@@ -293,7 +293,7 @@ class ResourceView:
     graphs: list[str]
 
 
-def _statements(
+def statements(
     store: QuadSource, subject: ox.NamedNode
 ) -> tuple[dict[tuple[str, object], list[Evidence]], dict[tuple[str, object], str]]:
     """Evidence and confidence (drafts) of reified statements `?st rdf:subject <s>;
@@ -348,7 +348,7 @@ def view(
         values = by_predicate[quad.predicate.value]
         if quad.object not in values:
             values.append(quad.object)
-    statement_evidence, confidence = _statements(store, subject)
+    statement_evidence, confidence = statements(store, subject)
     drafted = {key for key, where in stated_in.items() if where <= drafts}
     own_confidence = _confidence(store, subject) if drafted else None
 

@@ -6,7 +6,9 @@ also answered by a plain Starlette route (`minted_route`) that the app puts firs
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -22,11 +24,15 @@ from foerdergraph.serve import (
     paging,
     results,
     source_document,
+    summaries,
 )
 from foerdergraph.serve.context import HTML, Served, vary
-from foerdergraph.serve.drafts import draft_switch
+from foerdergraph.serve.drafts import DraftSwitch, draft_switch
 from foerdergraph.serve.release import Release
 from foerdergraph.serve.representations import EXTENSIONS, RDF_OFFERS, pick_format, rdf_document
+from foerdergraph.serve.summaries import funding, language, parts
+
+log = logging.getLogger(__name__)
 
 
 def not_found(served: Served, request: Request, iri: str) -> Response:
@@ -104,7 +110,8 @@ async def resource(served: Served, path: str, request: Request) -> Response:
     name = pick_format(request, ext, allow_html=True)
     if not isinstance(release.store, ox.Store):
         return await render_resource(served, release, request, stem, ext, name)
-    key = (served.pages.root(request), stem, ext or "", name or "", request.url.query)
+    lang = language.choose(request.query_params, request.headers.get("accept-language"))
+    key = (served.pages.root(request), stem, ext or "", name or "", request.url.query, lang)
     cached = served.documents.get(str(release.path), key)
     if cached is None:
         response = await render_resource(served, release, request, stem, ext, name)
@@ -134,6 +141,10 @@ async def render_resource(
         return not_found(served, request, candidates[0])
 
     async def html() -> Response:
+        if number == 1 and request.query_params.get("view") != "statements":
+            summary = await summary_page(served, release, request, stem, iri, drafts)
+            if summary is not None:
+                return summary
         size = served.settings.page_triples
         page = await served.lookup(paging.page_of, store, iri, number, size)
         if page is None:
@@ -159,9 +170,87 @@ async def render_resource(
             headers=paging.links(page, pages.root(request) + stem),
         )
 
-    return await rdf_document(
+    response = await rdf_document(
         served, request, lambda: linked_data.describe(store, iri), ext, html, stem
     )
+    if name == "html":  # a summary is in the reader's language
+        response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+async def summary_page(
+    served: Served, release: Release, request: Request, stem: str, iri: str, drafts: DraftSwitch
+) -> Response | None:
+    """The summary of an organisation, programme or place (`serve/summaries/`), in the
+    reader's language, read from the store as the drafts switch shows it; None for every other
+    resource, and on a remote store (the summaries read the release's funding index, made from
+    the local store)."""
+    grants = served.canned.get(funding.GRANTS_QUERY)
+    if not isinstance(release.store, ox.Store) or grants is None:
+        return None
+    store = drafts.store(release)
+    kind = await served.lookup(summaries.kind_of, store, iri)
+    if kind is None:
+        return None
+    key = (release.path, release.build_id, drafts.variant)
+    index = await served.lookup(funding.INDEXES.get, key, store, grants)
+    params = dict(request.query_params)
+    lang = language.choose(params, request.headers.get("accept-language"))
+    view = await served.lookup(summaries.summarise, store, index, kind, iri, lang, params)
+    history = (  # the history graph is curated: the timeline reads the whole store
+        await served.lookup(timeline, served, release.store, iri)
+        if kind.name == "organisation"
+        else []
+    )
+    pages = served.pages
+    self_url = pages.root(request) + stem
+    words = language.STRINGS[lang]
+    response = pages.render(
+        request,
+        kind.template,
+        v=view,
+        t=words,
+        lang=lang,
+        self_url=self_url,
+        switch_url=_with(self_url, params, lang="en" if lang == "de" else "de"),
+        alternates=[(f.name, f.media_type) for f, _ in results.GRAPH_FORMATS.values()],
+        timeline=history,
+        drafts=drafts,
+        drafted=lambda graphs: bool(graphs) and set(graphs) <= drafts.graphs,
+        link=lambda name, group=None: (
+            lambda n: _with(self_url, params, **({name: str(n)} | ({"in": group} if group else {})))
+        ),
+        money=lambda amount, currency="EUR": language.money(amount, lang, currency),
+        network_url=pages.root(request) + "network/partners/" + stem.removeprefix("id/") + "?",
+        chart_data={
+            "by_year": parts.chart_points(view.grants.by_year),
+            "by_programme": parts.chart_points(view.grants.by_programme[: parts.PREVIEW * 2]),
+            "lang": lang,
+            "self": iri,
+            "base": pages.base_iri,
+            "root": pages.root(request),
+        },
+    )
+    return response
+
+
+def _with(url: str, params: dict[str, str], **changes: str) -> str:
+    """`url` with the request's parameters, `changes` applied."""
+    query = urlencode({**params, **changes})
+    return url + ("?" + query if query else "")
+
+
+async def warm(served: Served) -> None:
+    """Read the funding index of the current build in the background, so the first summary
+    page does not wait for it (about two seconds on the real project)."""
+    try:
+        release = await served.current()
+        grants = served.canned.get(funding.GRANTS_QUERY)
+        if isinstance(release.store, ox.Store) and grants is not None:
+            key = (release.path, release.build_id)
+            await served.lookup(funding.INDEXES.get, key, release.store, grants)
+    except Exception:  # warming is an optimisation: the first summary page makes the index
+        log.warning("could not prepare the funding index", exc_info=True)
 
 
 def timeline(served: Served, store: Any, iri: str) -> list[TimelineEntry]:

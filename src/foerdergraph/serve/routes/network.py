@@ -1,4 +1,6 @@
-"""`/network`: the network exports of `foerdergraph network` over HTTP, as a file download.
+"""`/network`: the network exports of `foerdergraph network` over HTTP, as a file download;
+`/network/partners/{id}`: the partner network of one organisation or programme, as its page
+draws it.
 
 The query and the networkx work run in a thread, one request at a time (a network of the
 project's build takes seconds, its metrics about twenty), so the event loop keeps answering.
@@ -19,9 +21,15 @@ from foerdergraph.network.export import (
     NetworkRequest,
     network_file,
 )
+from foerdergraph.network.formats import FORMATS
 from foerdergraph.query.canned import ParameterError
 from foerdergraph.query.engine import as_rows, run_query
+from foerdergraph.serve import summaries
 from foerdergraph.serve.context import Served
+from foerdergraph.serve.linked_data import NotAnIri, checked_iri
+from foerdergraph.serve.summaries import funding
+from foerdergraph.serve.summaries.language import Labeller, choose
+from foerdergraph.serve.summaries.partners import organisation_network, programme_network
 
 OPTIONS = ("kind", "weight", "level", "format", "metrics")
 
@@ -75,6 +83,49 @@ def router(served: Served) -> APIRouter:
             data,
             media_type=wanted.media_type(),
             headers={"Content-Disposition": f'attachment; filename="{wanted.filename()}"'},
+        )
+
+    @routes.get("/network/partners/{id:path}", include_in_schema=False)
+    async def partners(id: str, request: Request, format: str = "json") -> Response:
+        """The partner network an entity page draws (`serve/summaries/partners.py`): of the
+        organisation or programme `{base}id/{id}`, as JSON (inline) or as a download in any
+        network format."""
+        chosen = FORMATS.get(format)
+        if chosen is None:
+            return PlainTextResponse(
+                f"bad parameter: format {format!r}; choose one of {', '.join(FORMATS)}", 400
+            )
+        release = await served.current()
+        store, grants = release.store, served.canned.get(funding.GRANTS_QUERY)
+        if not isinstance(store, ox.Store) or grants is None:
+            return PlainTextResponse("partner networks need the local store", status_code=501)
+        of = served.settings.base_iri + "id/" + id
+        try:
+            kind = await served.lookup(summaries.kind_of, store, checked_iri(of))
+        except NotAnIri:
+            kind = None
+        if kind is None or kind.name == "place":
+            return PlainTextResponse(f"no organisation or programme {of!r}", status_code=404)
+        index = await served.lookup(
+            funding.INDEXES.get, (release.path, release.build_id), store, grants
+        )
+        labels = Labeller(
+            store, choose(request.query_params, request.headers.get("accept-language"))
+        )
+        if kind.name == "organisation":
+            graph = await served.lookup(organisation_network, index, of, labels)
+        else:
+            graph = await served.lookup(programme_network, index, index.below(of), labels)
+        data = chosen.write(graph)
+        if chosen.name == "json":
+            return Response(data, media_type=chosen.media_type)
+        name = id.rstrip("/").rsplit("/", 1)[-1]
+        return Response(
+            data,
+            media_type=chosen.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="partners-{name}.{chosen.extension}"'
+            },
         )
 
     return routes

@@ -1,19 +1,14 @@
 // foerdergraph result views: a SPARQL JSON result as a readable table (labels with links,
 // wrapped cells, sorting, paging, a filter box), as a chart (bar, line, pie from its columns) or,
-// when it has two IRI columns, as a network. Plain SVG drawn here: no library, nothing loaded
-// from another host.
+// when it has two IRI columns, as a network. The drawing is charts.js's (plain SVG, no library,
+// nothing loaded from another host); this file turns result rows into its points and nodes.
 "use strict";
 window.fgResults = (function () {
-  const PAGE = 50, TOP = 20, SVG = "http://www.w3.org/2000/svg";
+  const PAGE = 50, TOP = 20;
   const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger|gYear)$/;
   const escapeHtml = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 
-  function el(tag, attrs, text) {
-    const node = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  const charts = window.fgCharts, el = charts.el;
 
   // A cell's text: the label column beside an IRI column (?x and ?xLabel), else the prefixed
   // name, else the IRI itself.
@@ -127,65 +122,12 @@ window.fgResults = (function () {
     else points = points.sort((a, b) => b[1] - a[1]).slice(0, TOP);
     const note = c.kind === "line" ? `${c.value} summed per ${c.label}` : `${c.value} summed per ${c.label}, the ${Math.min(TOP, sums.size)} largest of ${sums.size}`;
     out.appendChild(el("p", { class: "hint", id: "chart-note" }, note));
-    out.appendChild((c.kind === "pie" ? pie : c.kind === "line" ? line : bars)(points));
-  }
-
-  const fmt = (n) => n.toLocaleString("de-DE", { maximumFractionDigits: 2 });
-  const COLOURS = ["#0b5394", "#e69138", "#6aa84f", "#cc0000", "#674ea7", "#45818e", "#bf9000", "#a64d79"];
-
-  function bars(points) {
-    const max = Math.max(...points.map((p) => p[1]), 1), h = 22, width = 720, left = 250;
-    const svg = el("svg:svg", { id: "chart", viewBox: `0 0 ${width} ${points.length * h + 10}`, role: "img", "aria-label": "Bar chart" });
-    points.forEach(([label, value], i) => {
-      const w = Math.max(1, (width - left - 90) * value / max);
-      svg.appendChild(el("svg:text", { x: left - 6, y: i * h + 16, "text-anchor": "end", class: "chart-label" }, label.length > 34 ? label.slice(0, 33) + "…" : label));
-      const bar = el("svg:rect", { x: left, y: i * h + 4, width: w, height: h - 6, fill: COLOURS[0], class: "bar" });
-      bar.appendChild(el("svg:title", {}, `${label}: ${fmt(value)}`));
-      svg.appendChild(bar);
-      svg.appendChild(el("svg:text", { x: left + w + 4, y: i * h + 16, class: "chart-value" }, fmt(value)));
-    });
-    return svg;
-  }
-
-  function line(points) {
-    const width = 720, height = 300, pad = 50, max = Math.max(...points.map((p) => p[1]), 1);
-    const x = (i) => pad + (points.length < 2 ? 0 : i * (width - 2 * pad) / (points.length - 1));
-    const y = (v) => height - pad - v * (height - 2 * pad) / max;
-    const svg = el("svg:svg", { id: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Line chart" });
-    svg.appendChild(el("svg:polyline", { points: points.map((p, i) => `${x(i)},${y(p[1])}`).join(" "), fill: "none", stroke: COLOURS[0], "stroke-width": 2 }));
-    points.forEach(([label, value], i) => {
-      const dot = el("svg:circle", { cx: x(i), cy: y(value), r: 4, fill: COLOURS[0], class: "point" });
-      dot.appendChild(el("svg:title", {}, `${label}: ${fmt(value)}`));
-      svg.appendChild(dot);
-      if (points.length <= 30 || i % Math.ceil(points.length / 30) === 0) svg.appendChild(el("svg:text", { x: x(i), y: height - pad + 16, "text-anchor": "middle", class: "chart-label" }, label));
-    });
-    svg.appendChild(el("svg:text", { x: 4, y: pad - 8, class: "chart-value" }, fmt(max)));
-    return svg;
-  }
-
-  function pie(points) {
-    const total = points.reduce((s, p) => s + Math.max(0, p[1]), 0) || 1, r = 120, cx = 140, cy = 140;
-    const svg = el("svg:svg", { id: "chart", viewBox: `0 0 720 ${Math.max(290, points.length * 20 + 20)}`, role: "img", "aria-label": "Pie chart" });
-    let angle = -Math.PI / 2;
-    points.forEach(([label, value], i) => {
-      const share = Math.max(0, value) / total, end = angle + share * 2 * Math.PI;
-      const large = share > 0.5 ? 1 : 0, colour = COLOURS[i % COLOURS.length];
-      const d = share >= 0.9999 ? `M ${cx - r} ${cy} a ${r} ${r} 0 1 0 ${2 * r} 0 a ${r} ${r} 0 1 0 ${-2 * r} 0`
-        : `M ${cx} ${cy} L ${cx + r * Math.cos(angle)} ${cy + r * Math.sin(angle)} A ${r} ${r} 0 ${large} 1 ${cx + r * Math.cos(end)} ${cy + r * Math.sin(end)} Z`;
-      const slice = el("svg:path", { d, fill: colour, class: "slice" });
-      slice.appendChild(el("svg:title", {}, `${label}: ${fmt(value)} (${Math.round(share * 100)} %)`));
-      svg.appendChild(slice);
-      svg.appendChild(el("svg:rect", { x: 300, y: i * 20 + 8, width: 12, height: 12, fill: colour }));
-      svg.appendChild(el("svg:text", { x: 318, y: i * 20 + 18, class: "chart-label" }, `${label} — ${fmt(value)} (${Math.round(share * 100)} %)`));
-      angle = end;
-    });
-    return svg;
+    out.appendChild(charts[c.kind === "pie" || c.kind === "line" ? c.kind : "bars"](points));
   }
 
   // ------------------------------------------------------------------ network
   // Nodes are the IRIs of two columns, an edge joins the two IRIs of a row, weighted by the rows
-  // that join them. A fixed number of force-layout steps from positions on a circle: the same
-  // result gives the same picture.
+  // that join them.
   function network(out, m, config, state) {
     const n = state.network;
     n.from = m.iriColumns.includes(n.from) ? n.from : m.iriColumns[0];
@@ -203,56 +145,19 @@ window.fgResults = (function () {
     const nodes = new Map(), edges = new Map();
     const node = (row, v) => {
       const iri = row[v].value;
-      if (!nodes.has(iri)) nodes.set(iri, { iri, label: m.text(row, v), column: v, degree: 0 });
+      if (!nodes.has(iri)) nodes.set(iri, { iri, label: m.text(row, v), column: v });
       return nodes.get(iri);
     };
     for (const row of m.rows) {
       if (!row[n.from] || !row[n.to] || row[n.from].type !== "uri" || row[n.to].type !== "uri") continue;
       const a = node(row, n.from), b = node(row, n.to), key = a.iri + " " + b.iri;
       edges.set(key, { a, b, weight: (edges.has(key) ? edges.get(key).weight : 0) + 1 });
-      a.degree += 1; b.degree += 1;
     }
     const list = [...nodes.values()].slice(0, 300);
-    layout(list, [...edges.values()].filter((e) => list.includes(e.a) && list.includes(e.b)));
+    for (const v of list) v.group = v.column === n.from ? 0 : 1;
+    const drawn = [...edges.values()].filter((e) => list.includes(e.a) && list.includes(e.b));
     out.appendChild(el("p", { class: "hint", id: "network-note" }, `${nodes.size} nodes, ${edges.size} links${nodes.size > 300 ? " (the first 300 nodes drawn)" : ""}; click a node to open it.`));
-    const svg = el("svg:svg", { id: "network", viewBox: "0 0 800 600", role: "img", "aria-label": "Network" });
-    for (const e of edges.values()) {
-      if (!list.includes(e.a) || !list.includes(e.b)) continue;
-      svg.appendChild(el("svg:line", { x1: e.a.x, y1: e.a.y, x2: e.b.x, y2: e.b.y, stroke: "#9aa5b1", "stroke-width": Math.min(6, e.weight) }));
-    }
-    for (const v of list) {
-      const a = el("svg:a", { href: config.localHref(v.iri), class: "node" });
-      const circle = el("svg:circle", { cx: v.x, cy: v.y, r: 4 + Math.min(10, Math.sqrt(v.degree) * 2), fill: v.column === n.from ? COLOURS[0] : COLOURS[1] });
-      circle.appendChild(el("svg:title", {}, v.label));
-      a.appendChild(circle);
-      if (list.length <= 60) a.appendChild(el("svg:text", { x: v.x + 8, y: v.y + 4, class: "chart-label" }, v.label.length > 30 ? v.label.slice(0, 29) + "…" : v.label));
-      svg.appendChild(a);
-    }
-    out.appendChild(svg);
-  }
-
-  function layout(nodes, edges) {
-    const w = 800, h = 600, k = Math.sqrt((w * h) / Math.max(1, nodes.length)) * 0.6;
-    nodes.forEach((v, i) => { const t = 2 * Math.PI * i / nodes.length; v.x = w / 2 + 250 * Math.cos(t); v.y = h / 2 + 200 * Math.sin(t); });
-    for (let step = 0, heat = 60; step < 150; step += 1, heat *= 0.97) {
-      for (const v of nodes) { v.dx = 0; v.dy = 0; }
-      for (let i = 0; i < nodes.length; i += 1) {
-        for (let j = i + 1; j < nodes.length; j += 1) {
-          const a = nodes[i], b = nodes[j], dx = a.x - b.x, dy = a.y - b.y, d = Math.max(1, Math.hypot(dx, dy)), f = k * k / d;
-          a.dx += dx / d * f; a.dy += dy / d * f; b.dx -= dx / d * f; b.dy -= dy / d * f;
-        }
-      }
-      for (const { a, b } of edges) {
-        const dx = a.x - b.x, dy = a.y - b.y, d = Math.max(1, Math.hypot(dx, dy)), f = d * d / k;
-        a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
-      }
-      for (const v of nodes) {
-        v.dx -= (v.x - w / 2) * 0.3; v.dy -= (v.y - h / 2) * 0.3;  // gravity: off the border
-        const d = Math.max(1, Math.hypot(v.dx, v.dy)), move = Math.min(d, heat);
-        v.x = Math.min(w - 20, Math.max(20, v.x + v.dx / d * move));
-        v.y = Math.min(h - 20, Math.max(20, v.y + v.dy / d * move));
-      }
-    }
+    out.appendChild(charts.network(list, drawn, config.localHref, { id: "network" }));
   }
 
   // ------------------------------------------------------------------ entry point
