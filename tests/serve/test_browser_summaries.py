@@ -55,6 +55,13 @@ def test_organisation_summary_in_both_languages(browser: Browser, real_server: s
     expect(page.locator("h1")).to_have_text(totals["label"])
     expect(page.locator(".our-type")).to_have_text("Hochschule")
     expect(page.locator("details.alignments")).not_to_have_attribute("open", "")
+    # its 60 units: the first eight in view, the rest folded, so the grants stay near the top
+    units = page.locator("dd.children")
+    expect(units.locator(":scope > a")).to_have_count(8)
+    folded = units.locator("details.more-links a").count()
+    assert 8 + folded <= int(totals["units"]) and folded > 0
+    expect(units.locator("details.more-links summary")).to_have_text(f"und {folded} weitere")
+    expect(units.locator("details.more-links a").first).not_to_be_visible()
     # the grants of the university and its institutes, each once: actor-totals' count
     expect(page.locator("#grant-count")).to_have_text(totals["grants"])
     expect(page.locator("#grant-table tbody tr").first).to_contain_text("Zuwendung an")
@@ -84,6 +91,7 @@ def test_programme_and_region_summaries(browser: Browser, real_server: str) -> N
     page.goto(url + "id/programme/2007de162po007?lang=de")
     expect(page.locator("h1")).to_have_text("Operationelles Programm EFRE NRW 2007-2013")
     expect(page.locator("#role-table tbody tr").first).to_contain_text("Zuwendungsempf")
+    page.click(".sub-programmes details.more-links summary")  # 76 of them: folded after eight
     expect(page.locator(".sub-programmes a", has_text="Hightech.NRW")).to_be_visible()
     assert page.locator("#timeline-h + .chart svg rect.bar").count() > 3
     expect(page.locator("#partner-network-svg circle").first).to_be_visible(timeout=30_000)

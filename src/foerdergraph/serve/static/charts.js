@@ -85,23 +85,39 @@ window.fgCharts = (function () {
         a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
       }
       for (const v of nodes) {
-        v.dx -= (v.x - w / 2) * 0.3; v.dy -= (v.y - h / 2) * 0.3;  // gravity: off the border
+        v.dx -= (v.x - w / 2) * 0.02; v.dy -= (v.y - h / 2) * 0.02;  // gravity: off the border
         const d = Math.max(1, Math.hypot(v.dx, v.dy)), move = Math.min(d, heat);
         v.x = Math.min(w - 20, Math.max(20, v.x + v.dx / d * move));
         v.y = Math.min(h - 20, Math.max(20, v.y + v.dy / d * move));
       }
+    }
+    fit(nodes, w, h);
+  }
+
+  // Stretch the layout over the drawing (a dense partner network settles as a tight ball),
+  // leaving room on the right for the labels.
+  function fit(nodes, w, h) {
+    if (nodes.length < 2) return;
+    const xs = nodes.map((v) => v.x), ys = nodes.map((v) => v.y);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+    for (const v of nodes) {
+      v.x = 30 + (x1 > x0 ? (v.x - x0) / (x1 - x0) : 0.5) * (w - 200);
+      v.y = 25 + (y1 > y0 ? (v.y - y0) / (y1 - y0) : 0.5) * (h - 50);
     }
   }
 
   // nodes: [{iri, label, group}], edges: [{a, b, weight}] (a and b are node objects);
   // href(iri) is where a click on a node goes. Returns the SVG; `zoomable` adds wheel zoom and
   // dragging (and `svg.zoom(factor)` / `svg.zoom(0)` to reset, for buttons).
+  const LABELS = 20;
   function network(nodes, edges, href, options) {
     const opts = options || {};
     layout(nodes, edges);
     const svg = el("svg:svg", { id: opts.id || "network", class: "network-svg", viewBox: "0 0 800 600", role: "img", "aria-label": "Network" });
     const degree = new Map(nodes.map((v) => [v, 0]));
     for (const e of edges) { degree.set(e.a, degree.get(e.a) + e.weight); degree.set(e.b, degree.get(e.b) + e.weight); }
+    // the best-connected nodes carry their names; the others name themselves on hover
+    const labelled = new Set([...nodes].sort((p, q) => degree.get(q) - degree.get(p)).slice(0, LABELS));
     for (const e of edges) {
       const edge = el("svg:line", { x1: e.a.x, y1: e.a.y, x2: e.b.x, y2: e.b.y, stroke: "#9aa5b1", "stroke-width": Math.min(6, e.weight), class: "edge" });
       edge.appendChild(el("svg:title", {}, `${e.a.label} — ${e.b.label}: ${e.weight}`));
@@ -112,7 +128,7 @@ window.fgCharts = (function () {
       const circle = el("svg:circle", { cx: v.x, cy: v.y, r: 4 + Math.min(10, Math.sqrt(degree.get(v)) * 2), fill: COLOURS[(v.group || 0) % COLOURS.length] });
       circle.appendChild(el("svg:title", {}, v.label));
       a.appendChild(circle);
-      if (nodes.length <= 60) a.appendChild(el("svg:text", { x: v.x + 8, y: v.y + 4, class: "chart-label" }, v.label.length > 30 ? v.label.slice(0, 29) + "…" : v.label));
+      if (labelled.has(v)) a.appendChild(el("svg:text", { x: v.x + 8, y: v.y + 4, class: "chart-label" }, v.label.length > 30 ? v.label.slice(0, 29) + "…" : v.label));
       svg.appendChild(a);
     }
     if (opts.zoomable) zoomable(svg);
