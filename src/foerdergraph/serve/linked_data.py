@@ -325,6 +325,18 @@ def _confidence(store: QuadSource, node: object) -> str | None:
     return term_text(quad.object) if quad else None
 
 
+def _described(
+    store: QuadSource, subject: ox.NamedNode, only: set[ox.Triple] | None
+) -> Iterator[ox.Quad]:
+    """The quads stating `subject`'s description, or only those stating the triples `only`
+    (one page of a hub's): looked up one by one, not by reading thousands to keep a page."""
+    if only is None:
+        yield from store.quads_for_pattern(subject, None, None, None)
+        return
+    for triple in only:
+        yield from store.quads_for_pattern(subject, triple.predicate, triple.object, None)
+
+
 def view(
     store: QuadSource,
     iri: str,
@@ -339,24 +351,31 @@ def view(
     by_predicate: dict[str, list[object]] = defaultdict(list)
     graphs: set[str] = set()
     stated_in: dict[tuple[str, object], set[str]] = defaultdict(set)
-    for quad in store.quads_for_pattern(subject, None, None, None):
-        if only is not None and quad.triple not in only:
-            continue
+    for quad in _described(store, subject, only):
         if isinstance(quad.graph_name, ox.NamedNode):
             graphs.add(quad.graph_name.value)
-        stated_in[(quad.predicate.value, quad.object)].add(getattr(quad.graph_name, "value", ""))
-        values = by_predicate[quad.predicate.value]
-        if quad.object not in values:
-            values.append(quad.object)
+        stated = (quad.predicate.value, quad.object)
+        if stated not in stated_in:  # a dict lookup: a hub has thousands of values of one property
+            by_predicate[quad.predicate.value].append(quad.object)
+        stated_in[stated].add(getattr(quad.graph_name, "value", ""))
     statement_evidence, confidence = statements(store, subject)
     drafted = {key for key, where in stated_in.items() if where <= drafts}
+    known: dict[object, str] = {}
+
+    def label(term: object) -> str:
+        """`label_of`, once per term: a hub's page names the same few properties hundreds of
+        times."""
+        if term not in known:
+            known[term] = label_of(store, term)
+        return known[term]
+
     own_confidence = _confidence(store, subject) if drafted else None
 
     def values_of(predicate: str) -> list[Value]:
         return [
             Value(
                 term,
-                label_of(store, term),
+                label(term),
                 statement_evidence.get((predicate, term), []),
                 draft=(predicate, term) in drafted,
                 confidence=confidence.get((predicate, term), own_confidence)
@@ -369,8 +388,8 @@ def view(
     types = values_of(RDF_TYPE.value)
     skip = {RDF_TYPE.value, FG_EVIDENCE.value, FG_MENTION.value}
     properties = [
-        PropertyValues(p, label_of(store, ox.NamedNode(p)), values_of(p))
-        for p in sorted(by_predicate, key=lambda p: label_of(store, ox.NamedNode(p)).lower())
+        PropertyValues(p, label(ox.NamedNode(p)), values_of(p))
+        for p in sorted(by_predicate, key=lambda p: label(ox.NamedNode(p)).lower())
         if p not in skip
     ]
 
@@ -397,9 +416,9 @@ def view(
         incoming.append(
             Incoming(
                 quad.subject,
-                label_of(store, quad.subject),
+                label(quad.subject),
                 quad.predicate.value,
-                label_of(store, quad.predicate),
+                label(quad.predicate),
             )
         )
     incoming.sort(key=lambda i: (i.predicate_label.lower(), i.subject_label.lower()))
