@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from foerdergraph.core.config import Settings
 from foerdergraph.serve.app import create_app
@@ -28,6 +28,8 @@ from foerdergraph.serve.app import create_app
 from .processes import answers, started
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serve"
+PROJECT = Path(__file__).resolve().parents[2]
+"""The project folder: its data/ is the real project the page tests build."""
 BASE = "https://w3id.org/foerdergraph/"
 
 DUMP_FORMATS = {
@@ -235,3 +237,50 @@ def store_settings(build_dir: Path, store_url: str | None) -> Settings:
         public_url=None,
         store_url=store_url,
     )
+
+
+class Watched:
+    """A page that records console errors and requests to other hosts."""
+
+    def __init__(self, browser: Browser, url: str) -> None:
+        self.page = browser.new_page()
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(m.text) if m.type == "error" else None,
+        )
+        self.page.on(
+            "response",
+            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        self.page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((url, "blob:", "data:")) else self.outside.append(r.url)
+            ),
+        )
+
+    def clean(self) -> Page:
+        assert self.errors == [] and self.outside == []
+        return self.page
+
+
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`foerdergraph serve` on a fresh build of the project's own data/, for the page tests on
+    the real project; yields its URL."""
+    build_dir = tmp_path_factory.mktemp("real-build")
+    home = {"FOERDERGRAPH_HOME": str(PROJECT)}
+    env = {**os.environ, "FOERDERGRAPH_BUILD_DIR": str(build_dir), **home}
+    done = subprocess.run(
+        [sys.executable, "-m", "foerdergraph.cli", "build"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = tmp_path_factory.mktemp("real-build-log") / "server.log"
+    with running_server(build_dir, log, home) as url:
+        yield url

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from .browse_data import ORGANISATIONS, PROGRAMMES, Generated, browse_build
-from .conftest import running_server
+from .conftest import Watched, running_server
 
 
 @pytest.fixture(scope="module")
@@ -19,33 +19,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Gene
     log = tmp_path_factory.mktemp("browse-log") / "server.log"
     with running_server(build_dir, log) as url:
         yield url, generated
-
-
-class Watched:
-    """A page that records console errors and requests to other hosts."""
-
-    def __init__(self, browser: Browser, url: str) -> None:
-        self.page = browser.new_page()
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.errors.append(m.text) if m.type == "error" else None,
-        )
-        self.page.on(
-            "response",
-            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        self.page.on(
-            "request",
-            lambda r: (
-                None if r.url.startswith((url, "blob:", "data:")) else self.outside.append(r.url)
-            ),
-        )
-
-    def clean(self) -> Page:
-        assert self.errors == [] and self.outside == []
-        return self.page
 
 
 def test_browse_organisations_facet_sort_and_page(

@@ -4,38 +4,15 @@ and partner network drawn, no console errors and no request to another host."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import running_server
-from .test_browser_browse import Watched
+from .conftest import Watched
 
 ROOT = Path(__file__).resolve().parents[2]
 RWTH = "https://w3id.org/foerdergraph/id/organisation/rwth-aachen"
-
-
-@pytest.fixture(scope="module")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    build_dir = tmp_path_factory.mktemp("real-summaries")
-    env = {**os.environ, "FOERDERGRAPH_BUILD_DIR": str(build_dir), "FOERDERGRAPH_HOME": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "foerdergraph.cli", "build"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    log = tmp_path_factory.mktemp("real-summaries-log") / "server.log"
-    with running_server(build_dir, log, {"FOERDERGRAPH_HOME": str(ROOT)}) as url:
-        yield url
 
 
 def _actor_totals(url: str) -> dict[str, str]:
