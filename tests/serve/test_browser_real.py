@@ -72,3 +72,26 @@ def test_funding_map_source_document_and_api_docs(browser: Browser, real_server:
     page.goto(url + "api/docs")
     expect(page.locator(".swagger-ui")).to_contain_text("/reconcile", timeout=30_000)
     watched.clean().close()
+
+
+def test_every_page_of_the_site_header(browser: Browser, real_server: str) -> None:
+    """Each page the header links to opens with its heading, in the browser, from the server
+    alone (the VoID description is Turtle, which a browser downloads: read over HTTP)."""
+    url = real_server
+    watched = Watched(browser, url)
+    page = watched.page
+    page.goto(url)
+    links = page.locator("header nav a")
+    targets = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert len(targets) >= 8
+    for target in targets:
+        assert target.startswith(url), target
+        if target.endswith("void"):
+            assert "void:Dataset" in httpx.get(target, timeout=30).text
+            continue
+        page.goto(target)
+        if target.endswith("api/docs"):
+            expect(page.locator(".swagger-ui")).to_contain_text("/sparql", timeout=30_000)
+        else:
+            expect(page.locator("h1, h2").first).to_be_visible()
+    watched.clean().close()
