@@ -32,6 +32,8 @@ from foerdergraph.query.canned import load_canned_queries
 from foerdergraph.remote.upload import upload_build
 
 BACKENDS = ("embedded", "oxigraph server", "virtuoso")
+SAMPLE_VALUES = {"date": "2015-06-30", "integer": "2015"}
+"""A value for a required parameter of each type but IRIs (those get the sampled partner)."""
 SECONDS = 10.0
 """Seconds of load per throughput measurement."""
 VIRTUOSO_MAX_ROWS = 1_000_000
@@ -83,7 +85,9 @@ def measure(url: str, entity_page: str, partner: str) -> dict[str, object]:
     """p50 of every canned query (c=1) and requests/s of a page and recurring-partners (c=8)."""
     canned = {}
     for name, query in load_canned_queries(PROJECT / "queries").items():
-        params = {p.name: partner for p in query.parameters if p.required}
+        params = {
+            p.name: SAMPLE_VALUES.get(p.type, partner) for p in query.parameters if p.required
+        }
         target = f"{url}queries/{name}"
         load = run_load(
             lambda c, t=target, p=params: c.get(t, params={**p, "format": "json"}),
