@@ -125,6 +125,7 @@ SAMPLE_PARAMS = {
     "ext": "ttl",
     "path": {"/id/{path:path}": "programme/efre-nrw", "/{path:path}": "id/programme/efre-nrw"},
     "id": "organisation/landesregierung-nrw",
+    "suffix": ".json",
 }
 """A value for every path parameter of the app's routes, so each route can be called."""
 
