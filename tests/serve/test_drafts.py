@@ -324,3 +324,18 @@ def test_summary_pages_flag_draft_rows_and_take_the_switch(drafts_client: TestCl
     excluded = drafts_client.get(page, params={"drafts": "exclude"}).text
     assert "Entwurfsprogramm" not in page_text(excluded) and "draft-badge" not in excluded
     assert "EFRE.NRW" in page_text(excluded)
+
+
+def test_a_source_document_marks_the_facts_only_a_draft_draws_from_it(
+    drafts_client: TestClient,
+) -> None:
+    drafted = drafts_client.get("/documents/pm-3").text
+    facts = drafted.split('id="facts-h"', 1)[1]
+    assert facts.count('class="draft-badge"') == facts.count("<li") - facts.count("<li><a") > 0
+    curated = drafts_client.get("/documents/pm-2").text.split('id="facts-h"', 1)[1]
+    assert "<li" in curated and "draft-badge" not in curated
+    # the draft's document is stated only in its draft graph: left out with it
+    assert drafts_client.get("/documents/pm-3", params={"drafts": "exclude"}).status_code == 404
+    assert drafts_client.get("/documents/pm-2", params={"drafts": "exclude"}).status_code == 200
+    bad = drafts_client.get("/documents/pm-2", params={"drafts": "some"})
+    assert bad.status_code == 400 and BAD_VALUE in unescape(bad.text)

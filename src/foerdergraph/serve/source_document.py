@@ -38,8 +38,9 @@ class Citation:
 
     evidence: Evidence
     anchor: str
-    facts: list[tuple[object, str, str]]
-    """(node, label, how): the node citing the evidence and whether as evidence or mention."""
+    facts: list[tuple[object, str, str, bool]]
+    """(node, label, how, draft): the node citing the evidence, whether as evidence or mention,
+    and whether only a draft graph (machine-extracted facts) says so."""
 
 
 @dataclass
@@ -83,8 +84,11 @@ def anchor_for(ev: Evidence) -> str:
     return f"ev-{ev.start}-{ev.end}"
 
 
-def document_view(store: QuadSource, document: ox.NamedNode) -> DocumentView:
-    """The document page: text with every quote marked, metadata, and the facts it supports."""
+def document_view(
+    store: QuadSource, document: ox.NamedNode, drafts: frozenset[str] = frozenset()
+) -> DocumentView:
+    """The document page: text with every quote marked, metadata, and the facts it supports;
+    a fact cited only from one of the `drafts` graphs is marked as machine-extracted."""
     text_quad = next(iter(store.quads_for_pattern(document, FG_TEXT, None, None)))
     text = term_text(text_quad.object)
     resource = view(store, document.value)
@@ -96,12 +100,15 @@ def document_view(store: QuadSource, document: ox.NamedNode) -> DocumentView:
         if isinstance(quad.subject, ox.Triple):
             continue  # an RDF-star statement cites nothing here
         ev = evidence(store, quad.subject)
-        facts: list[tuple[object, str, str]] = []
+        stated: dict[tuple[object, str], set[str]] = {}
         for how, predicate in (("evidence", FG_EVIDENCE), ("mention", FG_MENTION)):
             for cited in store.quads_for_pattern(None, predicate, quad.subject, None):
-                entry = (cited.subject, _fact_label(store, cited.subject), how)
-                if entry not in facts:
-                    facts.append(entry)
+                graph = getattr(cited.graph_name, "value", "")
+                stated.setdefault((cited.subject, how), set()).add(graph)
+        facts = [
+            (node, _fact_label(store, node), how, bool(drafts) and graphs <= drafts)
+            for (node, how), graphs in stated.items()
+        ]
         citations.append(Citation(ev, anchor_for(ev), facts))
     citations.sort(key=lambda c: (c.evidence.start or 0, c.evidence.end or 0))
     return DocumentView(

@@ -277,7 +277,13 @@ def router(served: Served) -> APIRouter:
 
     @routes.get("/documents/{identifier}", include_in_schema=False)
     async def document_page(identifier: str, request: Request) -> Response:
-        store = (await served.current()).store
+        """A source text with its quotes marked, as the drafts switch shows the facts."""
+        release = await served.current()
+        try:
+            drafts = draft_switch(request, release, served.settings.base_iri)
+        except BadDrafts as error:
+            return served.html_or_text(request, 400, "Bad request", str(error))
+        store = drafts.store(release)
         node = await served.lookup(
             source_document.find_document, store, identifier, served.settings.base_iri
         )
@@ -285,10 +291,10 @@ def router(served: Served) -> APIRouter:
             return served.html_or_text(
                 request, 404, "Unknown document", f"there is no source document {identifier!r}"
             )
-        doc = await served.lookup(source_document.document_view, store, node)
+        doc = await served.lookup(source_document.document_view, store, node, drafts.graphs)
         highlight = "ev-" + request.query_params.get("highlight", "")
         return served.pages.render(
-            request, "document.html", doc=doc, highlight=highlight, lang="de"
+            request, "document.html", doc=doc, highlight=highlight, lang="de", drafts=drafts
         )
 
     @routes.get("/{path:path}", include_in_schema=False)
