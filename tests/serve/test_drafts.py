@@ -339,3 +339,11 @@ def test_a_source_document_marks_the_facts_only_a_draft_draws_from_it(
     assert drafts_client.get("/documents/pm-2", params={"drafts": "exclude"}).status_code == 200
     bad = drafts_client.get("/documents/pm-2", params={"drafts": "some"})
     assert bad.status_code == 400 and BAD_VALUE in unescape(bad.text)
+
+
+def test_links_from_lists_and_search_keep_the_switch(drafts_client: TestClient) -> None:
+    listed = drafts_client.get("/browse/programmes", params={"drafts": "exclude"}).text
+    assert '/id/programme/efre-nrw?drafts=exclude"' in listed
+    found = drafts_client.get("/search", params={"q": "efre", "drafts": "exclude"}).text
+    assert '/id/programme/efre-nrw?drafts=exclude"' in found
+    assert "?drafts=" not in drafts_client.get("/browse/programmes").text.split("<tbody>")[1]

@@ -92,6 +92,12 @@ class DraftSwitch:
         return WithoutGraphs(release.store, release.graphs, self.hidden)
 
     @property
+    def carry(self) -> str:
+        """What a link to another page appends to keep the switch: `?drafts=…` when the request
+        named it (an entity page opened from a list shows what the list showed)."""
+        return "?" + self.keep[1:] if self.keep else ""
+
+    @property
     def keep(self) -> str:
         """What a link to another page of the same view appends to keep the switch."""
         if not self.explicit:
