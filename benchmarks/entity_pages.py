@@ -36,13 +36,14 @@ GROUP BY ?entity ORDER BY DESC(?n) LIMIT 40
 """Entities of each summary kind by the number of resources linking to them."""
 WANTED = {
     "organisation (RWTH)": "id/organisation/rwth-aachen",
-    "fund, statements page": "id/fund/efre",
+    "fund (EFRE)": "id/fund/efre",
+    "fund, statements view": "id/fund/efre?view=statements",
     "programme, incoming page 20": "id/programme/2007de162po007"
     "?in=https%3A%2F%2Fw3id.org%2Ffoerdergraph%2Fontology%23partOf&in_page=20",
     "programme, statements view": "id/programme/2007de162po007?view=statements",
 }
-"""Besides each kind's hub: the organisation the browser tests read, and two pages of hubs that
-keep the generic statements page (the EFRE fund, 3,276 incoming links) or ask for it."""
+"""Besides each kind's hub: the organisation the browser tests read, the EFRE fund (3,276
+incoming links) as a summary and as its statements, and two pages of the programme hub."""
 ROUND = iter(range(1_000_000))
 
 

@@ -106,6 +106,17 @@ def test_programme_totals_add_up_over_its_sub_programmes(
     assert part_of.count == 4  # the competition and three projects, each once
 
 
+def test_a_fund_counts_the_grants_of_the_programmes_it_finances(
+    store: ox.Store, index: FundingIndex
+) -> None:
+    fund = ID + "fund/test"
+    assert summaries.kind_of(store, fund) is not None
+    page, op = summary(store, index, fund), summary(store, index, OP)
+    assert (page.grants.count, page.grants.amount) == (op.grants.count, op.grants.amount)
+    assert [s.label for s in page.sub_programmes] == ["Operationelles Programm Test"]
+    assert [f.label for f in op.funds] == ["Testfonds"]
+
+
 def test_incoming_links_are_paged_per_property(
     store: ox.Store, index: FundingIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:

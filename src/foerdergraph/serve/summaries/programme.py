@@ -1,6 +1,10 @@
 """The page of a programme (a fund's operational programme, a competition, a call, an
-initiative): what it belongs to, its sub-programmes, the actors taking part by role, its grants
-with totals by year and by most specific programme, and a timeline of grants per year.
+initiative) or of a fund: what it belongs to, its sub-programmes, the actors taking part by role,
+its grants with totals by year and by most specific programme, and a timeline of grants per year.
+
+A fund (fg:Fund, the top of the levels fund → operational programme → competition or call →
+project) counts the grants of the programmes it finances (fg:fundingSource) and of everything
+below them; those programmes are its sub-programmes.
 
 A programme's grants are those whose most specific programme (canned query `grants`) is the
 programme itself or anything fg:partOf it; as each grant has exactly one, the totals of the
@@ -25,7 +29,8 @@ from foerdergraph.serve.summaries.language import Labeller
 from foerdergraph.serve.summaries.parts import GrantTable, Header, Link
 
 PART_OF = FG + "partOf"
-PROGRAMME_CLASSES = (FG + "FundingProgramme", FG + "FundingCall", FG + "Initiative")
+FUND = FG + "Fund"
+PROGRAMME_CLASSES = (FG + "FundingProgramme", FG + "FundingCall", FG + "Initiative", FUND)
 FUNDING_SOURCE = FG + "fundingSource"
 PERIOD = (SCHEMA + "startDate", FG + "launchDate", SCHEMA + "endDate", FG + "deadline")
 TOP_ACTORS = 25
@@ -60,8 +65,28 @@ class ProgrammeSummary:
 
 def direct_sub_programmes(index: FundingIndex, iri: str) -> list[str]:
     """The programmes and calls right below `iri`: no other one lies between."""
-    inside = (index.below(iri) - {iri}) & index.programmes
-    return [p for p in inside if not any(p in index.parts.get(q, ()) for q in inside)]
+    return _outermost(index, (index.below(iri) - {iri}) & index.programmes)
+
+
+def _outermost(index: FundingIndex, programmes: set[str]) -> list[str]:
+    return [p for p in programmes if not any(p in index.parts.get(q, ()) for q in programmes)]
+
+
+def financed(store: QuadSource, index: FundingIndex, iri: str) -> set[str]:
+    """The programmes a fund finances (none for anything but a fund)."""
+    if not parts.has_type(store, iri, FUND):
+        return set()
+    return set(parts.subjects(store, FUNDING_SOURCE, iri)) & index.programmes
+
+
+def scope(store: QuadSource, index: FundingIndex, iri: str) -> tuple[set[str], list[str]]:
+    """What the page of `iri` counts, and its sub-programmes: a programme and everything below
+    it; a fund, the programmes it finances and everything below them."""
+    funded = financed(store, index, iri)
+    if not funded:
+        return index.below(iri), direct_sub_programmes(index, iri)
+    inside = {iri}.union(*(index.below(p) for p in funded))
+    return inside, _outermost(index, funded)
 
 
 def summary(
@@ -74,7 +99,7 @@ def summary(
     labels = titles.labels
     head = parts.header(store, iri, labels)
     head.parents = parts.links(parts.objects(store, iri, PART_OF), labels)
-    inside = index.below(iri)
+    inside, below = scope(store, index, iri)
     grants = [g for u in inside for g in index.by_programme.get(u, ())]
     taking_part = [p for u in inside for p in index.by_undertaking.get(u, ())]
     actors_by_role: dict[str, set[str]] = defaultdict(set)
@@ -93,7 +118,7 @@ def summary(
         header=head,
         funds=parts.links(parts.objects(store, iri, FUNDING_SOURCE), labels),
         period=[v for p in PERIOD for v in parts.literals(store, iri, ox.NamedNode(p))],
-        sub_programmes=parts.links(direct_sub_programmes(index, iri), labels),
+        sub_programmes=parts.links(below, labels),
         roles=roles,
         top_actors=top_recipients(grants, labels),
         grants=parts.grant_table(
