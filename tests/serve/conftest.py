@@ -30,6 +30,7 @@ from .processes import answers, started
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serve"
 PROJECT = Path(__file__).resolve().parents[2]
 """The project folder: its data/ is the real project the page tests build."""
+REAL_HOME = {"FOERDERGRAPH_HOME": str(PROJECT)}
 BASE = "https://w3id.org/foerdergraph/"
 
 DUMP_FORMATS = {
@@ -267,12 +268,11 @@ class Watched:
 
 
 @pytest.fixture(scope="session")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`foerdergraph serve` on a fresh build of the project's own data/, for the page tests on
-    the real project; yields its URL."""
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh `foerdergraph build` of the project's own data/ into a temporary folder (the
+    checkout's build/ is left alone), made once for the tests on the real project."""
     build_dir = tmp_path_factory.mktemp("real-build")
-    home = {"FOERDERGRAPH_HOME": str(PROJECT)}
-    env = {**os.environ, "FOERDERGRAPH_BUILD_DIR": str(build_dir), **home}
+    env = {**os.environ, "FOERDERGRAPH_BUILD_DIR": str(build_dir), **REAL_HOME}
     done = subprocess.run(
         [sys.executable, "-m", "foerdergraph.cli", "build"],
         env=env,
@@ -281,6 +281,14 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         timeout=1800,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return build_dir
+
+
+@pytest.fixture(scope="session")
+def real_server(real_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`foerdergraph serve` on the real project's build, for the page tests; yields its URL."""
     log = tmp_path_factory.mktemp("real-build-log") / "server.log"
-    with running_server(build_dir, log, home) as url:
+    # the real project's larger queries (grants: seconds on a busy machine) get the default
+    # limit, not the 3 s the fixture's server has
+    with running_server(real_build, log, {**REAL_HOME, "FOERDERGRAPH_QUERY_TIMEOUT": "60"}) as url:
         yield url

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,18 +15,8 @@ from foerdergraph.serve.app import create_app
 
 
 @pytest.fixture(scope="session")
-def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    build_dir = tmp_path_factory.mktemp("real-build")
-    env = {**os.environ, "FOERDERGRAPH_BUILD_DIR": str(build_dir)}
-    done = subprocess.run(
-        [sys.executable, "-m", "foerdergraph.cli", "build"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    settings = load_settings().with_(build_dir_override=Path(build_dir), query_workers=2)
+def real_client(real_build: Path) -> Iterator[TestClient]:
+    settings = load_settings().with_(build_dir_override=real_build, query_workers=2)
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         yield client
 
