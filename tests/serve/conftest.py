@@ -217,8 +217,10 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Per module, not per session: Playwright's sync API runs an event loop in this thread
+    while the browser lives, and later tests that call asyncio.run would fail."""
     assert CHROMIUM.exists(), "run tests/serve/ensure_chromium.sh to install Debian's chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
