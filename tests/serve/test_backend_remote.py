@@ -411,6 +411,43 @@ def test_bindings_go_first_into_the_where_group() -> None:
         with_bindings("SELECT * { ?s ?p ?v }", {"v": "_:b0"})
 
 
+def test_bindings_go_into_each_sub_select_that_projects_them_as_oxigraph_binds_them() -> None:
+    """pyoxigraph binds a substituted variable inside a sub-SELECT that projects it by name,
+    through every sub-SELECT around it, and nowhere else: the VALUES blocks follow that rule,
+    so a pyoxigraph store answers the bound text as it answers the substituted query."""
+    store = ox.Store()
+    for subject, value in (("a", "x"), ("b", "y")):
+        store.add(ox.Quad(ox.NamedNode(f"urn:{subject}"), ox.NamedNode("urn:p"), ox.Literal(value)))
+    inner = "{ ?s <urn:p> ?o FILTER (?o = ?v) }"
+    nested = f"{{ {{ SELECT ?s ?v {inner} }} }}"
+    queries = {
+        "projected": f"SELECT ?v ?s {{ {{ SELECT ?s ?v WHERE {inner} }} }}",
+        "not projected": f"SELECT ?v ?s {{ {{ SELECT ?s WHERE {inner} }} }}",
+        "star": f"SELECT ?v ?s {{ {{ SELECT * WHERE {inner} }} }}",
+        "by expression": f"SELECT ?v ?s {{ {{ SELECT ?s (COUNT(?v) AS ?n) {inner} GROUP BY ?s }}}}",
+        "nested": f"SELECT ?v ?s {{ {{ SELECT ?s ?v {nested} }} }}",
+        "middle not projecting": f"SELECT ?v ?s {{ {{ SELECT ?s {nested} }} }}",
+    }
+    found = {}
+    for name, query in queries.items():
+        bound = with_bindings(query, {"v": '"x"'})
+        substituted = store.query(query, substitutions={ox.Variable("v"): ox.Literal("x")})
+        assert isinstance(substituted, ox.QuerySolutions)
+        expected = sorted(str(row["s"]) for row in substituted)
+        answer = store.query(bound)
+        assert isinstance(answer, ox.QuerySolutions)
+        assert sorted(str(row["s"]) for row in answer) == expected, name
+        found[name] = (bound.count("VALUES"), expected)
+    assert found == {
+        "projected": (2, ["<urn:a>"]),
+        "not projected": (1, []),
+        "star": (1, []),
+        "by expression": (1, []),
+        "nested": (3, ["<urn:a>"]),
+        "middle not projecting": (1, []),
+    }
+
+
 def test_store_url_names_the_server_kind() -> None:
     virtuoso = Endpoints.from_url(
         "virtuoso+http://127.0.0.1:8890/",
