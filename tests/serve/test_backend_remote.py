@@ -187,14 +187,29 @@ def _cell(binding: dict[str, str]) -> object:
     return frozenset(value.split(" | ")) if " | " in value else value
 
 
-def test_every_canned_query_answers_the_same(clients: tuple[TestClient, TestClient]) -> None:
-    local, _ = clients
+UNANSWERED = {"virtuoso": {"funding-by-region": "SP031", "network-participations": "SQ074"}}
+"""Canned queries a server cannot evaluate (docs/scaling.md, "Virtuoso 7.2: two canned queries
+it cannot evaluate"), with the error code it answers. Such a query must fail with the server's
+own error, never answer wrongly; when the server answers it, this test fails until the entry
+goes."""
+
+
+def test_every_canned_query_answers_the_same(
+    clients: tuple[TestClient, TestClient], store: str
+) -> None:
+    local, remote = clients
+    unanswered = UNANSWERED.get("virtuoso" if store.startswith("virtuoso+") else "oxigraph", {})
     listed = local.get("/api/queries").json()
     assert len(listed) >= 5
     differing, answered = [], 0
     for query in listed:
         required = [p["name"] for p in query["parameters"] if p["required"]]
         params = {name: PARAMETER_VALUES[name] for name in required} | {"format": "json"}
+        if query["name"] in unanswered:
+            response = remote.get(f"/queries/{query['name']}", params=params)
+            assert response.status_code >= 400, (query["name"], "now answers: drop the entry")
+            assert unanswered[query["name"]] in response.text, response.text[:500]
+            continue
         answers = []
         for client in clients:
             response = client.get(f"/queries/{query['name']}", params=params)
@@ -204,7 +219,7 @@ def test_every_canned_query_answers_the_same(clients: tuple[TestClient, TestClie
         answered += bool(answers[0])
         if answers[0] != answers[1]:
             differing.append(query["name"])
-    assert differing == [] and answered >= 3
+    assert differing == [] and answered >= 2  # not a comparison of empty answers only
 
 
 def test_construct_converted_when_formats_differ(clients: tuple[TestClient, TestClient]) -> None:
