@@ -11,6 +11,7 @@ from foerdergraph.core.config import Settings
 from foerdergraph.query.canned import CannedQuery, ParameterError, load_canned_queries
 from foerdergraph.query.engine import as_rows, run_query
 from foerdergraph.query.history import HISTORY_QUERY, actor_timeline
+from foerdergraph.remote.substitute import with_bindings
 from foerdergraph.workflows.build import BuildResult
 
 ID = "https://w3id.org/foerdergraph/id/"
@@ -320,6 +321,32 @@ def test_funding_by_region_counts_each_grant_once_per_level_and_reports_the_rest
         "Bezirk Zwei": (0, 0.0),
         "unlocated": (7, 2800.0),
     }
+
+
+REGION_PARAMETERS = (
+    {},
+    {"level": "kreis"},
+    {"basis": "recipient"},
+    {"fund": "https://example.org/fundA"},
+    {"programme": "https://example.org/OP"},
+    {"from_year": "2010", "to_year": "2010", "level": "kreis"},
+)
+
+
+def test_funding_by_region_bound_as_on_a_remote_server_answers_the_same() -> None:
+    """A remote server gets the parameters as VALUES blocks in the query text; run by pyoxigraph
+    without substitutions, that text must answer as the substituted query does (its
+    sub-SELECTs filter on ?level and ?basis: one block at the top alone left them unbound)."""
+    store = fixture_store("regions.trig")
+    query = load_canned_queries(Path(__file__).parents[2] / "queries")["funding-by-region"]
+    for params in REGION_PARAMETERS:
+        bound = query.substitutions(params)
+        text = with_bindings(query.text, {v.value: str(term) for v, term in bound.items()})
+        answers = [
+            as_rows(run_query(store, query.text, bound)),  # type: ignore[arg-type]
+            as_rows(run_query(store, text, {})),  # type: ignore[arg-type]
+        ]
+        assert answers[0] == answers[1] and answers[0][1], params
 
 
 def test_funding_by_region_filters_by_fund_programme_and_year(
